@@ -1,0 +1,93 @@
+"""Known-wrong implementations (mutants) that the lesson tests must reject.
+
+A mutant lives at `grader/mutants/<lesson>/<module>/<mistake>.py`. Its docstring names
+the learner's mistake; its functions replace the reference functions of the same name
+in `solutions/<lesson>/<module>.py`, and the methods of a class replace the methods of
+the reference class of that name. Its imports are added to the module.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.course import Course, Lesson
+
+
+@dataclass(frozen=True)
+class Mutant:
+    lesson: str
+    module: str
+    name: str
+    path: Path
+
+    @property
+    def description(self) -> str:
+        doc = ast.get_docstring(ast.parse(self.path.read_text(encoding="utf-8"))) or ""
+        return doc.strip().splitlines()[0] if doc.strip() else self.name
+
+
+def find(course: Course, lesson: Lesson) -> list[Mutant]:
+    folder = course.mutants_dir / lesson.id
+    return [
+        Mutant(lesson.id, path.parent.name, path.stem, path)
+        for path in sorted(folder.glob("*/*.py"))
+    ]
+
+
+def _span(node: ast.stmt) -> tuple[int, int]:
+    """0-based [start, end) lines of a statement, decorators included."""
+    decorators = getattr(node, "decorator_list", [])
+    start = min([node.lineno, *(d.lineno for d in decorators)])
+    return start - 1, node.end_lineno or node.lineno
+
+
+def _defs(body: list[ast.stmt]) -> dict[str, ast.stmt]:
+    kinds = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+    return {node.name: node for node in body if isinstance(node, kinds)}
+
+
+def apply(solution: str, mutant: str) -> str:
+    """The solution module with the mutant's definitions swapped in."""
+    lines = solution.splitlines(keepends=True)
+    mutant_lines = mutant.splitlines(keepends=True)
+    tree, patch = ast.parse(solution), ast.parse(mutant)
+    targets = _defs(tree.body)
+    edits: list[tuple[int, int, str]] = []  # (start, end, new text) in solution lines
+    appended: list[str] = []
+
+    def text_of(node: ast.stmt) -> str:
+        start, end = _span(node)
+        return "".join(mutant_lines[start:end])
+
+    for node in patch.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        name = getattr(node, "name", None)
+        target = targets.get(name) if name else None
+        if isinstance(node, ast.ClassDef) and isinstance(target, ast.ClassDef):
+            methods = _defs(target.body)
+            for method in _defs(node.body).values():
+                if method.name in methods:
+                    edits.append((*_span(methods[method.name]), text_of(method)))
+                else:
+                    end = _span(target)[1]
+                    edits.append((end, end, "\n" + text_of(method)))
+        elif target is not None:
+            edits.append((*_span(target), text_of(node)))
+        elif not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+            appended.append("\n\n" + text_of(node))
+
+    imports = [
+        text_of(n)
+        for n in patch.body
+        if isinstance(n, ast.Import | ast.ImportFrom) and getattr(n, "module", "") != "__future__"
+    ]
+    last_import = max(
+        (_span(n)[1] for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)), default=0
+    )
+    edits.append((last_import, last_import, "".join(imports)))
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        lines[start:end] = [text if text.endswith("\n") else text + "\n"]
+    return "".join(lines) + "".join(appended)

@@ -1,0 +1,141 @@
+"""The one result model: everything that reports a grade reads these classes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_STARTED = "not started"
+    ERROR = "error"
+    TIMED_OUT = "timed out"
+    OUT_OF_MEMORY = "out of memory"
+    CRASHED = "crashed"
+    NOT_RUN = "not run"
+
+
+# When one exercise has tests in several states, it shows the most urgent one.
+URGENCY = (
+    Status.CRASHED,
+    Status.TIMED_OUT,
+    Status.OUT_OF_MEMORY,
+    Status.ERROR,
+    Status.FAILED,
+    Status.NOT_STARTED,
+    Status.PASSED,
+    Status.NOT_RUN,
+)
+
+
+@dataclass
+class TestResult:
+    test: str
+    exercise: str
+    points: float = 1.0
+    status: Status = Status.CRASHED
+    message: str = ""
+    location: str = ""
+    duration: float = 0.0
+    device: str | None = None
+    gpu: bool = False
+
+    @property
+    def counts(self) -> bool:
+        """A test that could not run (no GPU) neither earns nor costs points."""
+        return self.status is not Status.NOT_RUN
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TestResult:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**{**known, "status": Status(known.get("status", Status.CRASHED))})
+
+
+@dataclass
+class ExerciseResult:
+    name: str
+    tests: list[TestResult]
+
+    @property
+    def status(self) -> Status:
+        present = {t.status for t in self.tests}
+        return next((s for s in URGENCY if s in present), Status.NOT_RUN)
+
+    @property
+    def first_problem(self) -> TestResult | None:
+        return next((t for t in self.tests if t.status is self.status), None)
+
+    @property
+    def score(self) -> float:
+        return sum(t.points for t in self.tests if t.status is Status.PASSED)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.points for t in self.tests if t.counts)
+
+
+@dataclass
+class LessonResult:
+    lesson: str
+    target: str
+    tests: list[TestResult] = field(default_factory=list)
+    error: str = ""
+    isolation: str = "none: the learner's own machine"
+
+    @property
+    def score(self) -> float:
+        return sum(t.points for t in self.tests if t.status is Status.PASSED)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.points for t in self.tests if t.counts)
+
+    @property
+    def passed(self) -> bool:
+        """Every test that could run passed (and there was at least one)."""
+        counted = [t for t in self.tests if t.counts]
+        return not self.error and bool(counted) and all(t.status is Status.PASSED for t in counted)
+
+    @property
+    def status(self) -> Status:
+        if self.error:
+            return Status.ERROR
+        return ExerciseResult("", self.tests).status
+
+    def exercises(self, order: list[str] | tuple[str, ...] = ()) -> list[ExerciseResult]:
+        """Tests grouped by exercise, in the catalogue's order, then any others."""
+        groups: dict[str, list[TestResult]] = {name: [] for name in order}
+        for test in self.tests:
+            groups.setdefault(test.exercise, []).append(test)
+        return [ExerciseResult(name, tests) for name, tests in groups.items() if tests]
+
+    def counts_by_status(self) -> dict[Status, int]:
+        counts: dict[Status, int] = {}
+        for test in self.tests:
+            counts[test.status] = counts.get(test.status, 0) + 1
+        return counts
+
+    def to_dict(self) -> dict:
+        return {
+            "lesson": self.lesson,
+            "target": self.target,
+            "status": self.status.value,
+            "score": self.score,
+            "max_score": self.max_score,
+            "passed": self.passed,
+            "error": self.error,
+            "isolation": self.isolation,
+            "tests": [{**asdict(t), "status": t.status.value} for t in self.tests],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LessonResult:
+        return cls(
+            lesson=data["lesson"],
+            target=data["target"],
+            tests=[TestResult.from_dict(t) for t in data.get("tests", [])],
+            error=data.get("error", ""),
+            isolation=data.get("isolation", ""),
+        )

@@ -1,0 +1,202 @@
+"""Run a lesson's tests in a child pytest process and reconcile what it reports.
+
+The child streams one JSON record per test over a pipe. The parent keeps the list
+of tests the child collected; a test that never reports back is marked crashed (or
+timed out, when the parent had to kill it), and the tests after it are run again in
+a fresh child, so one fatal test never costs the others their result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.course import Course, CourseError, Lesson
+from grader.results import LessonResult, Status, TestResult
+
+COLLECT_LIMIT = 120.0  # seconds for the child to start and collect
+KILL_GRACE = 5.0  # seconds past the per-test limit before the parent kills the child
+MAX_RESTARTS = 3
+
+
+@dataclass
+class RunOptions:
+    timeout: float = 10.0
+    env: dict[str, str] | None = None
+    python: list[str] = field(default_factory=lambda: [sys.executable])
+
+
+def resolve_target(course: Course, lesson: Lesson, path: Path | None) -> Path:
+    """The folder that holds `lessonN/`: --path as given, its parent, or exercises/."""
+    folder = (path or course.exercises_dir).expanduser()
+    if not folder.is_dir():
+        raise CourseError(f"no such folder: {folder}")
+    folder = folder.resolve()
+    if (folder / lesson.id).is_dir():
+        return folder
+    if folder.name == lesson.id:
+        return folder.parent
+    raise CourseError(f"{folder} has no {lesson.id}/ folder to grade")
+
+
+def run_lesson(
+    course: Course,
+    lesson: Lesson,
+    target: Path,
+    options: RunOptions | None = None,
+    tests_dir: Path | None = None,
+) -> LessonResult:
+    options = options or RunOptions()
+    tests_dir = (tests_dir or course.tests_dir).resolve()
+    lesson_tests = tests_dir / lesson.id
+    if not lesson_tests.is_dir():
+        raise CourseError(f"{lesson.id} has no tests in {tests_dir}")
+    result = LessonResult(lesson=lesson.id, target=str(target))
+    expected: list[TestResult] = []
+    done: dict[str, TestResult] = {}
+    pending = [str(lesson_tests)]
+    for attempt in range(MAX_RESTARTS + 1):
+        run = _run_child(pending, tests_dir, target, options)
+        if attempt == 0:
+            if not run.collected:
+                result.error = run.failure("the tests could not be collected")
+                return result
+            expected = run.collected
+        done.update(run.results)
+        if run.unfinished:
+            done[run.unfinished] = _lost(expected, run.unfinished, run.died_because())
+        remaining = [t.test for t in expected if t.test not in done]
+        if not remaining or not run.unfinished:
+            break
+        pending = [str(tests_dir.parent / test) for test in remaining]
+    for test in expected:
+        if test.test not in done:
+            reason = "never reported: the test process kept dying before it reached this test"
+            done[test.test] = _lost(expected, test.test, (Status.CRASHED, reason))
+    result.tests = [done[t.test] for t in expected]
+    return result
+
+
+def _lost(expected: list[TestResult], test_id: str, why: tuple[Status, str]) -> TestResult:
+    base = next((t for t in expected if t.test == test_id), TestResult(test_id, "?"))
+    return TestResult(**{**base.__dict__, "status": why[0], "message": why[1]})
+
+
+@dataclass
+class ChildRun:
+    collected: list[TestResult] = field(default_factory=list)
+    results: dict[str, TestResult] = field(default_factory=dict)
+    unfinished: str | None = None
+    killed_after: float | None = None
+    returncode: int | None = None
+    output: str = ""
+    collect_error: str = ""
+
+    def died_because(self) -> tuple[Status, str]:
+        if self.killed_after is not None:
+            return Status.TIMED_OUT, f"killed after {self.killed_after:.0f} s without finishing"
+        code = self.returncode
+        how = f"killed by signal {-code}" if code and code < 0 else f"exited with code {code}"
+        tail = self.output.strip().splitlines()[-1:] or [""]
+        return Status.CRASHED, f"the test process died during this test ({how}) {tail[0]}".strip()
+
+    def failure(self, what: str) -> str:
+        detail = self.collect_error or self.output.strip()[-2000:] or "no output"
+        return f"{what} (exit code {self.returncode}): {detail}"
+
+
+def _pytest_args(tests: list[str], tests_dir: Path, target: Path, fd: int, timeout: float):
+    return [
+        "-m", "pytest", *tests,
+        "-p", "grader.plugin", "-p", "_hypothesis_pytestplugin",
+        "-p", "no:cacheprovider",
+        "--learn-path", str(target), "--learn-report-fd", str(fd),
+        "--learn-timeout", str(timeout),
+        "--rootdir", str(tests_dir.parent), "-c", os.devnull, "--import-mode=importlib",
+        "-q", "--no-header", "-o", "console_output_style=classic",
+    ]  # fmt: skip
+
+
+def _run_child(tests: list[str], tests_dir: Path, target: Path, options: RunOptions) -> ChildRun:
+    read_fd, write_fd = os.pipe()
+    env = dict(options.env if options.env is not None else os.environ)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    run = ChildRun()
+    with tempfile.TemporaryFile() as output:
+        args = _pytest_args(tests, tests_dir, target, write_fd, options.timeout)
+        child = subprocess.Popen(
+            [*options.python, *args],
+            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            pass_fds=(write_fd,), env=env, cwd=target, start_new_session=True,
+        )  # fmt: skip
+        os.close(write_fd)
+        try:
+            _follow(child, read_fd, run, options.timeout)
+        finally:
+            os.close(read_fd)
+            _kill_group(child)
+        run.returncode = child.wait()
+        output.seek(0)
+        run.output = output.read().decode("utf-8", "replace")
+    return run
+
+
+def _follow(child: subprocess.Popen, read_fd: int, run: ChildRun, timeout: float) -> None:
+    """Read records until the child closes the pipe, killing it if a test overruns."""
+    selector = selectors.DefaultSelector()
+    selector.register(read_fd, selectors.EVENT_READ)
+    buffer = b""
+    deadline = time.monotonic() + COLLECT_LIMIT
+    while True:
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not selector.select(timeout=wait):
+            run.killed_after = timeout + KILL_GRACE if run.unfinished else COLLECT_LIMIT
+            _kill_group(child)
+            return
+        chunk = os.read(read_fd, 65536)
+        if not chunk:
+            return
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            _take(run, line)
+        if run.unfinished:
+            deadline = time.monotonic() + (timeout + KILL_GRACE if timeout else 1e9)
+        else:
+            deadline = time.monotonic() + COLLECT_LIMIT
+
+
+def _take(run: ChildRun, line: bytes) -> None:
+    try:
+        record = json.loads(line)
+        event = record.pop("event")
+    except (ValueError, KeyError, AttributeError):
+        return  # not one of ours: ignore rather than trust it
+    if event == "collected":
+        run.collected = [TestResult.from_dict(t) for t in record["tests"]]
+    elif event == "collect_error":
+        run.collect_error = record.get("message", "")
+    elif event == "start":
+        run.unfinished = record["test"]
+    elif event == "result":
+        test_id = record["test"]
+        known = next((t for t in run.collected if t.test == test_id), None)
+        base = known.__dict__ if known else {"test": test_id, "exercise": "?"}
+        run.results[test_id] = TestResult.from_dict({**base, **record})
+        run.unfinished = None
+
+
+def _kill_group(child: subprocess.Popen) -> None:
+    """Kill the child and anything it started, so nothing outlives the run."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)

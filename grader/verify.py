@@ -1,0 +1,139 @@
+"""`learn dev verify`: prove the course is sound, lesson by lesson.
+
+The reference solutions pass; the stubs are in sync and show every test "not started";
+every test grades an exercise of the catalogue; and every mutant (a known-wrong
+implementation) is rejected by at least one test.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import mutation, stubs
+from grader.course import Course, Lesson
+from grader.results import LessonResult, Status
+from grader.runner import RunOptions, run_lesson
+
+
+@dataclass
+class Check:
+    lesson: str
+    what: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class MutantOutcome:
+    mutant: mutation.Mutant
+    caught: bool
+    by: str = ""
+
+
+@dataclass
+class Report:
+    checks: list[Check] = field(default_factory=list)
+    mutants: list[MutantOutcome] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks) and all(m.caught for m in self.mutants)
+
+    def catch_rate(self, lesson: str | None = None) -> tuple[int, int]:
+        chosen = [m for m in self.mutants if lesson in (None, m.mutant.lesson)]
+        return sum(m.caught for m in chosen), len(chosen)
+
+
+def _problems(result: LessonResult, allowed: set[Status]) -> str:
+    if result.error:
+        return result.error
+    bad = [t for t in result.tests if t.status not in allowed]
+    return "; ".join(f"{t.test}: {t.status.value} {t.message[:200]}" for t in bad[:5])
+
+
+def check_solutions(course: Course, lesson: Lesson, options: RunOptions) -> Check:
+    result = run_lesson(course, lesson, course.solutions_dir, options)
+    problems = _problems(result, {Status.PASSED, Status.NOT_RUN})
+    detail = problems or f"{len(result.tests)} tests pass"
+    return Check(lesson.id, "solutions pass", not problems and bool(result.tests), detail)
+
+
+def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Check]:
+    result = run_lesson(course, lesson, course.exercises_dir, options)
+    problems = _problems(result, {Status.NOT_STARTED, Status.NOT_RUN})
+    names = {e.name for e in lesson.exercises}
+    tested = {t.exercise for t in result.tests}
+    unknown, untested = sorted(tested - names), sorted(names - tested)
+    mapping = "; ".join(
+        part
+        for part in (
+            f"tests name exercises not in the catalogue: {unknown}" if unknown else "",
+            f"exercises without tests: {untested}" if untested else "",
+        )
+        if part
+    )
+    return [
+        Check(lesson.id, "stubs are all 'not started'", not problems, problems),
+        Check(lesson.id, "tests cover the catalogue", not mapping, mapping),
+    ]
+
+
+def check_mutant(course: Course, mutant: mutation.Mutant, options: RunOptions) -> MutantOutcome:
+    lesson = course.lesson(mutant.lesson)
+    with tempfile.TemporaryDirectory(prefix="learn-mutant-") as tmp:
+        copy = Path(tmp) / "solutions"
+        shutil.copytree(course.solutions_dir, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        module = copy / lesson.id / f"{mutant.module}.py"
+        patched = mutation.apply(
+            module.read_text(encoding="utf-8"), mutant.path.read_text(encoding="utf-8")
+        )
+        module.write_text(patched, encoding="utf-8")
+        result = run_lesson(course, lesson, copy, options)
+    if result.error:
+        return MutantOutcome(mutant, False, f"could not be graded: {result.error[:300]}")
+    rejected = [t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN)]
+    by = ", ".join(sorted({t.test.split("::")[-1] for t in rejected})[:3])
+    return MutantOutcome(mutant, bool(rejected), by)
+
+
+def verify(
+    course: Course,
+    lessons: list[Lesson],
+    jobs: int = 2,
+    options: RunOptions | None = None,
+    progress: Callable[[object], None] = lambda item: None,
+) -> Report:
+    options = options or RunOptions()
+    report = Report()
+    outdated = stubs.out_of_date(course)
+    report.checks.append(
+        Check(
+            "all",
+            "exercises/ is generated from solutions/",
+            not outdated,
+            "out of date: " + ", ".join(str(p.relative_to(course.root)) for p in outdated)
+            if outdated
+            else "",
+        )
+    )
+    progress(report.checks[-1])
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = []
+        for lesson in lessons:
+            futures.append(pool.submit(check_solutions, course, lesson, options))
+            futures.append(pool.submit(check_stubs, course, lesson, options))
+            futures += [
+                pool.submit(check_mutant, course, m, options) for m in mutation.find(course, lesson)
+            ]
+        for future in futures:
+            outcome = future.result()
+            for item in outcome if isinstance(outcome, list) else [outcome]:
+                target = report.mutants if isinstance(item, MutantOutcome) else report.checks
+                target.append(item)
+                progress(item)
+    return report
