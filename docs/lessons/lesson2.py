@@ -1,0 +1,4 @@
+# %% [markdown]
+# # Lesson 2: Tensors
+#
+# This lesson is being written.

@@ -1,0 +1,4 @@
+# %% [markdown]
+# # Lesson 3: Autograd
+#
+# This lesson is being written.
