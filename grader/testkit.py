@@ -40,6 +40,8 @@ class ExerciseModule:
             raise
 
     def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("_"):  # pytest's collector probes objects; never import for it
+            raise AttributeError(attr)
         module = self._module()
         try:
             return getattr(module, attr)
@@ -74,11 +76,20 @@ class Called:
     value: Any
 
 
-def call(fn: Any, *args: Any, **kwargs: Any) -> Called:
+def describe_call(fn: Any, *args: Any, **kwargs: Any) -> str:
     parts = [show(a) for a in args] + [f"{k}={show(v)}" for k, v in kwargs.items()]
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
-    text = f"{name}({', '.join(parts)})"
-    return Called(text, fn(*args, **kwargs))
+    return f"{name}({', '.join(parts)})"
+
+
+def call(fn: Any, *args: Any, **kwargs: Any) -> Called:
+    """Call the learner's `fn`; an exception it raises is noted with the call that raised it."""
+    text = describe_call(fn, *args, **kwargs)
+    try:
+        return Called(text, fn(*args, **kwargs))
+    except Exception as exc:
+        exc.add_note(f"raised by {text}")
+        raise
 
 
 def expect_equal(called: Called, expected: Any) -> None:
@@ -99,12 +110,14 @@ def expect_close(called: Called, expected: float, rel: float = 1e-9, abs: float 
 
 
 def expect_raises(error: type[BaseException], fn: Any, *args: Any, **kwargs: Any) -> None:
-    parts = [show(a) for a in args] + [f"{k}={show(v)}" for k, v in kwargs.items()]
-    text = f"{getattr(fn, '__qualname__', fn)}({', '.join(parts)})"
+    text = describe_call(fn, *args, **kwargs)
     try:
         got = fn(*args, **kwargs)
     except error:
         return
+    except Exception as exc:
+        exc.add_note(f"raised by {text}, where {error.__name__} was expected")
+        raise
     raise AssertionError(
         f"{text}\n  expected {error.__name__} to be raised\n  got      {show(got)}"
     )

@@ -1,0 +1,26 @@
+# Sourced by ./learn and ./run-tests: make sure .venv holds the course and its tools.
+#
+# torch is pinned in constraints.txt to a version with a CPU build at hand, so that a
+# machine without a GPU never downloads the CUDA wheels. To use another torch, install
+# it into .venv yourself; the pin only applies when this script installs.
+venv="$here/.venv"
+stamp="$venv/.installed"
+inputs=("$here/pyproject.toml" "$here/constraints.txt")
+needs_install() {
+  [ ! -x "$venv/bin/learn" ] && return 0
+  for f in "${inputs[@]}"; do [ "$f" -nt "$stamp" ] && return 0; done
+  return 1
+}
+if needs_install; then
+  echo "Setting up the course in .venv (first run only; a few minutes)..." >&2
+  python="${PYTHON:-python3}"
+  [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+  log="$venv/install.log"
+  if ! "$venv/bin/python" -m pip install -c "$here/constraints.txt" -e "$here[dev,site]" \
+      >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "Set-up failed; the whole log is in $log" >&2
+    exit 2
+  fi
+  touch "$stamp"
+fi

@@ -1,0 +1,51 @@
+"""The result model: statuses, scores, exercise grouping, JSON round trip."""
+
+from __future__ import annotations
+
+from grader.results import LessonResult, Status, TestResult
+
+
+def lesson(*tests: TestResult) -> LessonResult:
+    return LessonResult("toy", "/somewhere", list(tests))
+
+
+def test_score_counts_passed_points_and_ignores_tests_not_run():
+    result = lesson(
+        TestResult("a", "x", 2, Status.PASSED),
+        TestResult("b", "x", 1, Status.FAILED),
+        TestResult("c", "y", 5, Status.NOT_RUN, gpu=True),
+    )
+    assert (result.score, result.max_score) == (2, 3)
+    assert not result.passed
+
+
+def test_passed_needs_every_runnable_test_to_pass():
+    assert lesson(
+        TestResult("a", "x", 1, Status.PASSED), TestResult("b", "x", 1, Status.NOT_RUN)
+    ).passed
+    assert not lesson(TestResult("a", "x", 1, Status.NOT_STARTED)).passed
+    assert not lesson().passed
+    assert not LessonResult(
+        "toy", "/", [TestResult("a", "x", 1, Status.PASSED)], error="boom"
+    ).passed
+
+
+def test_an_exercise_shows_its_most_urgent_status():
+    result = lesson(
+        TestResult("a", "x", 1, Status.PASSED),
+        TestResult("b", "x", 1, Status.NOT_STARTED),
+        TestResult("c", "x", 1, Status.FAILED, "wrong"),
+        TestResult("d", "y", 1, Status.PASSED),
+        TestResult("e", "z", 1, Status.NOT_RUN),
+    )
+    groups = {g.name: g for g in result.exercises(["z", "y", "x"])}
+    assert list(groups) == ["z", "y", "x"]
+    assert groups["x"].status is Status.FAILED and groups["x"].first_problem.message == "wrong"
+    assert groups["y"].status is Status.PASSED
+    assert groups["z"].status is Status.NOT_RUN
+
+
+def test_json_round_trip_keeps_everything():
+    result = lesson(TestResult("a", "x", 1.5, Status.TIMED_OUT, "slow", "f.py:3", 2.0, "cpu"))
+    again = LessonResult.from_dict(result.to_dict())
+    assert again == result and again.tests[0].status is Status.TIMED_OUT

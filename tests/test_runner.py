@@ -1,0 +1,164 @@
+"""The runner on real child processes: statuses, reconciliation, time limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import course as course_mod
+from grader.course import CourseError
+from grader.results import Status
+from grader.runner import RunOptions, resolve_target, run_lesson
+
+
+def grade(toy, folder: str = "exercises", timeout: float = 5.0):
+    course = course_mod.load(toy.root)
+    lesson = course.lesson("toy")
+    return run_lesson(course, lesson, toy.root / folder, RunOptions(timeout=timeout))
+
+
+def statuses(result) -> dict[str, Status]:
+    return {t.test.split("::")[-1]: t.status for t in result.tests}
+
+
+def test_reference_passes(toy):
+    result = grade(toy, "solutions")
+    assert set(statuses(result).values()) == {Status.PASSED}
+    assert result.passed and result.score == result.max_score == 4
+
+
+def test_device_fixture_reports_missing_gpu_as_not_run(toy):
+    toy.add_device_tests()
+    result = grade(toy, "solutions")
+    found = statuses(result)
+    assert found["test_halve_on_device[cpu]"] is Status.PASSED
+    gpu = [t for t in result.tests if t.gpu]
+    assert gpu, "the device fixture must add a GPU case even without a GPU"
+    for test in gpu:
+        assert test.status in (Status.PASSED, Status.NOT_RUN)
+        if test.status is Status.NOT_RUN:
+            assert "CUDA or MPS" in test.message
+            assert test.points and not test.counts
+    assert result.passed
+    assert result.max_score == 5 + sum(t.points for t in gpu if t.counts)
+
+
+def test_stub_is_not_started(toy):
+    toy.write_ops(
+        """
+        def double(x):
+            raise NotImplementedError("write double")
+
+        def halve(x):
+            raise NotImplementedError("write halve")
+        """
+    )
+    result = grade(toy)
+    assert {t.status for t in result.tests} == {Status.NOT_STARTED}
+    assert not result.passed
+
+
+def test_wrong_answer_fails_with_call_expected_and_got(toy):
+    toy.write_ops("def double(x):\n    return x + 2\n\ndef halve(x):\n    return x / 2\n")
+    result = grade(toy)
+    failed = next(t for t in result.tests if t.test.endswith("test_double_negative"))
+    assert failed.status is Status.FAILED
+    assert "double(-3)" in failed.message and "-6" in failed.message and "-1" in failed.message
+    assert statuses(result)["test_double_two"] is Status.PASSED  # 2 + 2 == 4 by luck
+
+
+def test_exception_in_learner_code_points_at_their_line(toy):
+    toy.write_ops("def double(x):\n    return x * undefined_name\n\ndef halve(x):\n    return x\n")
+    result = grade(toy)
+    error = next(t for t in result.tests if t.exercise == "double")
+    assert error.status is Status.ERROR
+    assert "NameError" in error.message
+    assert error.location == "toy/ops.py:2 in double"
+
+
+def test_syntax_error_is_an_error_with_file_and_line(toy):
+    toy.write_ops("def double(x)\n    return 2 * x\n")
+    result = grade(toy)
+    assert {t.status for t in result.tests} == {Status.ERROR}
+    assert "SyntaxError" in result.tests[0].message
+    assert result.tests[0].location == "toy/ops.py:1"
+
+
+def test_missing_file_is_reported_per_test(toy):
+    (toy.root / "exercises" / "toy").mkdir(parents=True)
+    result = grade(toy)
+    assert {t.status for t in result.tests} == {Status.ERROR}
+    assert "ops.py is missing" in result.tests[0].message
+
+
+def test_endless_loop_times_out_and_the_rest_still_run(toy):
+    toy.write_ops(
+        "def double(x):\n    while True:\n        pass\n\ndef halve(x):\n    return x / 2\n"
+    )
+    result = grade(toy, timeout=1)
+    found = statuses(result)
+    assert found["test_double_two"] is Status.TIMED_OUT
+    assert found["test_halve"] is Status.PASSED
+
+
+def test_child_killed_mid_run_marks_that_test_crashed_and_reruns_the_rest(toy):
+    toy.write_ops(
+        """
+        import os, signal
+
+        def double(x):
+            if x == -3:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return 2 * x
+
+        def halve(x):
+            return x / 2
+        """
+    )
+    result = grade(toy)
+    found = statuses(result)
+    assert found["test_double_two"] is Status.PASSED
+    assert found["test_double_negative"] is Status.CRASHED
+    assert "signal 9" in next(t.message for t in result.tests if t.status is Status.CRASHED)
+    assert found["test_halve"] is Status.PASSED
+    assert len(result.tests) == 3, "no test may be lost"
+
+
+def test_a_child_that_always_dies_leaves_every_test_crashed_never_lost(toy):
+    toy.write_ops("import os\nos._exit(3)\n")
+    result = grade(toy)
+    assert len(result.tests) == 3
+    assert {t.status for t in result.tests} == {Status.CRASHED}
+    assert not result.passed and result.score == 0
+
+
+def test_alarm_ignored_is_killed_by_the_parent(toy, monkeypatch):
+    monkeypatch.setattr("grader.runner.KILL_GRACE", 1.0)
+    toy.write_ops(
+        """
+        import signal, time
+
+        def double(x):
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+            time.sleep(60)
+
+        def halve(x):
+            return x / 2
+        """
+    )
+    result = grade(toy, timeout=1)
+    found = statuses(result)
+    assert found["test_double_two"] is Status.TIMED_OUT
+    assert "killed after" in next(t.message for t in result.tests if t.test.endswith("two"))
+    assert found["test_halve"] is Status.PASSED
+
+
+def test_target_resolution(toy):
+    course = course_mod.load(toy.root)
+    lesson = course.lesson("toy")
+    solutions = toy.root / "solutions"
+    assert resolve_target(course, lesson, solutions) == solutions
+    assert resolve_target(course, lesson, solutions / "toy") == solutions
+    with pytest.raises(CourseError, match="no such folder"):
+        resolve_target(course, lesson, toy.root / "nowhere")
+    with pytest.raises(CourseError, match="has no toy/ folder"):
+        resolve_target(course, lesson, toy.root / "grader")
