@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import mutation, stubs
-from grader.course import Course, Lesson
+from grader.course import Course, CourseError, Lesson
 from grader.results import LessonResult, Status
 from grader.runner import RunOptions, run_lesson
 
@@ -125,13 +125,20 @@ def verify(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = []
         for lesson in lessons:
-            futures.append(pool.submit(check_solutions, course, lesson, options))
-            futures.append(pool.submit(check_stubs, course, lesson, options))
-            futures += [
-                pool.submit(check_mutant, course, m, options) for m in mutation.find(course, lesson)
+            jobs_for_lesson = [
+                pool.submit(check_solutions, course, lesson, options),
+                pool.submit(check_stubs, course, lesson, options),
+                *(
+                    pool.submit(check_mutant, course, m, options)
+                    for m in mutation.find(course, lesson)
+                ),
             ]
-        for future in futures:
-            outcome = future.result()
+            futures += [(lesson.id, future) for future in jobs_for_lesson]
+        for lesson_id, future in futures:
+            try:
+                outcome = future.result()
+            except CourseError as exc:
+                outcome = Check(lesson_id, "the lesson can be graded", False, str(exc))
             for item in outcome if isinstance(outcome, list) else [outcome]:
                 target = report.mutants if isinstance(item, MutantOutcome) else report.checks
                 target.append(item)
