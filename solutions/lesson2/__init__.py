@@ -1,0 +1,1 @@
+"""Lesson 2: tensors. Broadcasting, matrix products, a stable softmax, norms and images."""
