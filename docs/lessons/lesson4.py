@@ -1,4 +1,692 @@
 # %% [markdown]
 # # Lesson 4: Neural networks with torch.nn
 #
-# This lesson is being written.
+# Lesson 3 ended with a line fitted by gradient descent: two numbers, w and b, each
+# with a `.grad`, and a loop of forward, loss, backward, step. A real network has
+# thousands of such numbers, arranged in layers, and I do not want to create and
+# update each one by hand. PyTorch's `torch.nn` package is made for exactly that: it
+# keeps the parameters of whole layers together, and `torch.optim` updates all of
+# them in one line.
+#
+# Today's plan: find out what an `nn.Module` is and what `nn.Linear` computes; stack
+# layers with a ReLU between them and convince myself why the ReLU has to be there;
+# look at the functional side of the package (activations, losses, pooling, batch
+# norm, dropout); write a training loop and run it for real on a data set that a
+# straight line cannot separate; move the work to a GPU when there is one; and end
+# with a quick tour of the other famous architectures and what each is good at.
+# Every output and figure below was produced by the code above it when this page
+# was built.
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+from matplotlib_inline.backend_inline import set_matplotlib_formats
+from torch import nn
+from torch.nn import functional as F
+
+from grader.datasets import two_moons
+
+set_matplotlib_formats("retina")  # sharp figures on high-resolution screens
+plt.rcParams.update(
+    {
+        "figure.dpi": 80,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "font.size": 11,
+    }
+)
+torch.manual_seed(0)  # the same "random" numbers every time the page is built
+torch.set_num_threads(1)  # every tensor on this page is tiny: one thread is quickest
+print(torch.__version__)
+
+# %% [markdown]
+# ## nn.Module and nn.Linear
+#
+# The layer I met in lesson 1, where every output neuron sees every input, is
+# `nn.Linear` in PyTorch. I ask for one with 3 inputs and 2 outputs and look inside:
+
+# %%
+layer = nn.Linear(3, 2)
+for name, p in layer.named_parameters():
+    print(f"{name:6} shape={tuple(p.shape)}  requires_grad={p.requires_grad}")
+
+# %% [markdown]
+# A weight matrix with one row per output neuron (2 rows of 3 weights) and one bias
+# per output neuron, both already marked `requires_grad`, both already filled with
+# small random numbers. What does it compute? My guess from lesson 3's `Linear`
+# exercise is `x @ weight.T + bias`, applied to every row of a batch. Checking:
+
+# %%
+x = torch.randn(4, 3)  # a batch of 4 samples with 3 features each
+by_hand = x @ layer.weight.T + layer.bias
+print(layer(x).shape)
+print(torch.allclose(layer(x), by_hand))
+
+# %% [markdown]
+# So `nn.Linear` is nothing more than the weighted sums of lesson 1, done for a whole
+# batch in one matrix product. What makes it useful is what it *is*: an `nn.Module`.
+# A module is a Python class with two parts, an `__init__` that creates the
+# parameters (or the smaller modules it is made of) and a `forward` that says what to
+# compute. I never call `forward` myself; calling the module, `layer(x)`, runs it.
+#
+# My own modules work the same way. Here is a two-layer network written as a class.
+# The interesting line is the one I did not write: I never told it which tensors are
+# parameters. Assigning a module as an attribute in `__init__` is enough for PyTorch
+# to find it, and everything inside it.
+
+
+# %%
+class TwoLayers(nn.Module):
+    def __init__(self):
+        super().__init__()  # sets up the bookkeeping; always the first line
+        self.hidden = nn.Linear(3, 4)
+        self.out = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.out(torch.relu(self.hidden(x)))
+
+
+net = TwoLayers()
+print(net)
+print("parameters:", [tuple(p.shape) for p in net.parameters()])
+print("how many numbers:", sum(p.numel() for p in net.parameters()))
+
+# %% [markdown]
+# 3·4 + 4 weights and biases in the first layer, 4·2 + 2 in the second: 26, the same
+# count as lesson 1's `count_parameters([3, 4, 2])`. `net.parameters()` is what I
+# will hand to an optimiser later, so it matters that every layer shows up there. It
+# would not if I kept the layers in a plain Python list: PyTorch looks for modules
+# among the attributes, not inside lists. (`nn.ModuleList` and `nn.Sequential` are the
+# lists it does look inside.)
+#
+# ## Stacking layers
+#
+# Most small networks are a chain: layer, activation, layer, activation, ..., layer.
+# `nn.Sequential` builds such a chain from its parts and calls them in order, so I do
+# not even need a class:
+
+# %%
+chain = nn.Sequential(
+    nn.Linear(2, 16),
+    nn.ReLU(),
+    nn.Linear(16, 16),
+    nn.ReLU(),
+    nn.Linear(16, 2),
+)
+print(chain)
+print(chain(torch.randn(5, 2)).shape)
+
+# %% [markdown]
+# Two rules for the chain, and I want to understand both.
+#
+# **There has to be an activation between two Linear layers.** Without it, two layers
+# are no better than one: $W_2(W_1x + b_1) + b_2 = (W_2W_1)x + (W_2b_1 + b_2)$, which
+# is again a single linear layer with weight $W_2W_1$. I can check that by folding two
+# layers into one and comparing:
+
+# %%
+first, second = nn.Linear(2, 16), nn.Linear(16, 2)
+folded = nn.Linear(2, 2)
+with torch.no_grad():
+    folded.weight.copy_(second.weight @ first.weight)
+    folded.bias.copy_(second.weight @ first.bias + second.bias)
+
+x = torch.randn(6, 2)
+print(torch.allclose(second(first(x)), folded(x), atol=1e-6))
+
+# %% [markdown]
+# However many linear layers I stack, the result can only draw straight lines (flat
+# planes, in more dimensions) through the data. The activation in between is what
+# lets the network bend.
+#
+# **There is no activation after the last layer.** The outputs are scores, one per
+# class, and a score must be free to be any number: the loss functions below take
+# raw scores, called **logits**, and do the squashing themselves. A ReLU at the end
+# would forbid every negative score, and a network whose scores are all stuck at 0
+# cannot even say which class it prefers.
+#
+# The exercise `MLP` (multi-layer perceptron, the traditional name of this chain)
+# builds the chain for any list of hidden widths: `MLP(2, [16, 16], 2)` is the
+# `chain` above.
+#
+# ## Why ReLU between the layers
+#
+# In lesson 1 I met three activations; `torch.nn.functional` has them all, and a
+# fourth, leaky ReLU, which lets a little of the negative side through. Here they
+# are with their slopes, which I get from autograd rather than by hand:
+
+# %%
+z = torch.linspace(-5, 5, 201, requires_grad=True)
+activations = {
+    "relu": F.relu,
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "leaky_relu (0.1)": lambda t: F.leaky_relu(t, 0.1),
+}
+fig, axes = plt.subplots(1, 4, figsize=(12, 2.8), sharey=True)
+for ax, (name, fn) in zip(axes, activations.items(), strict=True):
+    out = fn(z)
+    (slope,) = torch.autograd.grad(out.sum(), z)
+    ax.plot(z.detach(), out.detach(), label="f(z)")
+    ax.plot(z.detach(), slope, "--", label="slope f'(z)")
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.set_title(name)
+    ax.set_xlabel("z")
+axes[0].legend(loc="upper left")
+axes[0].set_ylim(-1.5, 3)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The dashed lines are the ones that matter for training. Backpropagation multiplies
+# the slope of every activation the signal passed through, one factor per layer.
+#
+# - The sigmoid's slope is never above 1/4, and it is almost 0 as soon as |z| is a
+#   few units: the sigmoid **saturates**. Through ten sigmoid layers, their slopes
+#   alone shrink the gradient by a factor of at least $4^{10}$, about a million.
+# - tanh is better (its slope reaches 1 at z = 0) but it saturates just the same on
+#   both sides.
+# - ReLU's slope is exactly 1 wherever the neuron is active and 0 elsewhere. An active
+#   path passes the gradient through untouched, however deep the network.
+#
+# To see whether this matters in practice, I built stacks of 1 to 30 layers of
+# width 64, each with its activation and the initialisation meant for it (Xavier for
+# sigmoid and tanh, He for ReLU), and measured how big the gradient of the very first
+# layer's weights is after one backward pass:
+
+
+# %%
+def first_layer_gradient(activation, depth, init, width=64):
+    layers = [nn.Linear(width, width) for _ in range(depth)]
+    for layer in layers:
+        init(layer.weight)
+        nn.init.zeros_(layer.bias)
+    h = torch.randn(256, width)
+    for layer in layers:
+        h = activation(layer(h))
+    h.pow(2).mean().backward()
+    return layers[0].weight.grad.norm().item()
+
+
+def he(w):
+    return nn.init.kaiming_normal_(w, nonlinearity="relu")
+
+
+depths = [1, 2, 5, 10, 20, 30]
+setups = {
+    "sigmoid": (torch.sigmoid, nn.init.xavier_normal_),
+    "tanh": (torch.tanh, nn.init.xavier_normal_),
+    "relu": (F.relu, he),
+}
+plt.figure(figsize=(6, 3.2))
+for name, (activation, init) in setups.items():
+    sizes = [first_layer_gradient(activation, d, init) for d in depths]
+    print(f"{name:8}", " ".join(f"{s:.0e}" for s in sizes))
+    plt.semilogy(depths, sizes, "o-", label=name)
+plt.xlabel("number of layers")
+plt.ylabel("gradient size, first layer")
+plt.legend()
+plt.show()
+
+# %% [markdown]
+# The sigmoid stack loses a factor of about four per layer, and after a few dozen
+# layers the first layer's gradient is so small that the layer simply never learns.
+# tanh and ReLU hold up here, though only thanks to the careful initialisation (with
+# PyTorch's default one, my ReLU stack shrank too). ReLU has two more points in its
+# favour: it cannot saturate on the positive side, and it is the cheapest function
+# imaginable, a comparison with zero. That is why it is the default choice between
+# layers. Its weak spot is the flat side: a neuron whose input
+# is negative for every sample gets no gradient at all and can stay "dead", which is
+# what leaky ReLU's small negative slope is for.
+#
+# ## The functional API
+#
+# I have been using two spellings of the same thing: `nn.ReLU()`, a module, and
+# `F.relu`, a plain function from `torch.nn.functional`. Modules are handy inside
+# `nn.Sequential`; functions are handy inside a `forward` I write myself. For anything
+# without parameters they compute the same:
+
+# %%
+t = torch.tensor([-2.0, -0.5, 0.0, 1.5])
+print("F.relu       ", F.relu(t))
+print("nn.ReLU()    ", nn.ReLU()(t))
+print("F.leaky_relu ", F.leaky_relu(t, negative_slope=0.1))
+print("sigmoid      ", torch.sigmoid(t))
+print("tanh         ", torch.tanh(t))
+
+# %% [markdown]
+# The same module holds the other building blocks I will meet again and again.
+#
+# **Pooling** shrinks an image by summarising each small window, here 2 × 2 windows
+# of a 4 × 4 picture, by their largest value or their mean:
+
+# %%
+picture = torch.arange(16.0).view(1, 1, 4, 4)  # (batch, channels, height, width)
+print(picture[0, 0])
+print("max pool:\n", F.max_pool2d(picture, kernel_size=2)[0, 0])
+print("average pool:\n", F.avg_pool2d(picture, kernel_size=2)[0, 0])
+
+# %% [markdown]
+# **Batch normalisation** rescales each feature so that, over the batch, it has mean
+# 0 and standard deviation 1, then lets the network learn a better scale and shift.
+# It keeps the numbers flowing between layers in a sensible range. It behaves
+# differently in training (statistics of the current batch) and in evaluation
+# (running averages it collected during training):
+
+# %%
+bn = nn.BatchNorm1d(3)
+features = torch.randn(64, 3) * torch.tensor([1.0, 10.0, 100.0]) + 50
+with torch.no_grad():
+    normed = bn(features)  # a module in training mode: this batch's own statistics
+for name, f in (("before", features), ("after ", normed)):
+    means = " ".join(f"{round(v, 1) + 0.0:6.1f}" for v in f.mean(0).tolist())  # no -0.0
+    stds = " ".join(f"{v:6.1f}" for v in f.std(0, correction=0).tolist())
+    print(f"{name}: mean {means}   std {stds}")
+
+# %% [markdown]
+# **Dropout** fights overfitting by switching off a random part of the neurons at
+# each training step (and scaling the survivors up so the expected sum stays the
+# same). At evaluation time it does nothing. Whether the "training" or the
+# "evaluation" behaviour applies is a switch on the module, `model.train()` or
+# `model.eval()`, which reaches every submodule:
+
+# %%
+drop = nn.Dropout(p=0.5)
+ones = torch.ones(1000)
+drop.train()
+dropped = drop(ones)
+print("training:  ", dropped[:10], f"... {(dropped == 0).float().mean():.0%} switched off")
+drop.eval()
+print("evaluation:", drop(ones)[:10], "...")
+
+# %% [markdown]
+# Finally, the **losses**, which get a section of their own.
+#
+# ## Losses
+#
+# A loss turns "how wrong is the network" into one number that backward can start
+# from. Which one depends on the question the network answers.
+#
+# For **regression**, where the outputs are numbers to hit (a price, a temperature),
+# the usual choice is the mean squared error, `F.mse_loss`: the average of the
+# squared differences. Big misses cost much more than small ones.
+
+# %%
+pred = torch.tensor([2.5, 0.0, 2.0])
+target = torch.tensor([3.0, -0.5, 2.0])
+print(F.mse_loss(pred, target), ((pred - target) ** 2).mean())
+
+# %% [markdown]
+# For **classification**, the outputs are logits, one per class, and the target is
+# the index of the right class. Softmax turns a row of logits into probabilities,
+# $p_k = e^{z_k} / \sum_j e^{z_j}$, and the **cross-entropy** is minus the log of the
+# probability the network gave to the right class: 0 when it was sure and right, huge
+# when it was sure and wrong. `F.cross_entropy` averages that over the batch:
+
+# %%
+logits = torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]])
+classes = torch.tensor([0, 1])  # right class of row 0 is 0, of row 1 is 1
+probs = torch.softmax(logits, dim=1)
+print(probs)
+print("by hand:        ", -(probs[0, 0].log() + probs[1, 1].log()) / 2)
+print("F.cross_entropy:", F.cross_entropy(logits, classes))
+
+# %% [markdown]
+# Row 0 gave its right class a probability of 0.79 and costs little; row 1 gave it
+# 0.05 and costs a lot. One thing to notice: `F.cross_entropy` wants the **logits**,
+# not the probabilities. That is the reason for the "no activation after the last
+# layer" rule, and it is also what lets the loss be computed safely. Writing the
+# formula down directly breaks as soon as the logits are large, which happens easily
+# in a confident network:
+
+# %%
+big = torch.tensor([1000.0, 1000.0])
+print("exp(1000) =", big.exp())
+print("log(sum(exp(z))) directly:", big.exp().sum().log())
+one_wins = torch.tensor([1000.0, 0.0])
+print("log of softmax when one class wins by a mile:", torch.softmax(one_wins, dim=0).log())
+
+# %% [markdown]
+# `exp(1000)` is far beyond the largest float32 (about 3.4e38), so it becomes `inf`,
+# and the log of a probability that rounded to 0 is `-inf`. The way out is the one
+# lesson 2 used for a stable softmax: subtracting the same number $m$ from every
+# logit of a row changes nothing, because
+# $\log \sum_j e^{z_j} = m + \log \sum_j e^{z_j - m}$. With $m$ the row's maximum,
+# every exponent is at most 0, so nothing overflows, and the largest term is exactly
+# 1, so the sum never rounds to 0 either. That is the **log-sum-exp trick**, and with
+# it the log-probabilities come straight out, without taking the log of a softmax:
+# $\log p_k = z_k - \log \sum_j e^{z_j}$.
+
+# %%
+m = big.max()
+print("log-sum-exp, shifted:", m + (big - m).exp().sum().log())  # 1000 + log 2
+
+# %% [markdown]
+# In the exercises I write `mse_loss` and `cross_entropy` myself from these
+# primitives, for whole batches, and the tests compare them with `F.mse_loss` and
+# `F.cross_entropy`, logits of ±1000 included.
+#
+# ## The training loop
+#
+# Time for a real run. The data set is "two moons": two interleaving half circles of
+# points, one per class, generated by the course's own `two_moons` function (the
+# same points on every machine). No straight line separates them, so a network
+# without hidden layers cannot get them all right; it is a good first test of
+# whether the ReLUs earn their place.
+
+# %%
+points, labels = two_moons(n=200, noise=0.1, seed=0)
+X = torch.tensor(points)  # (200, 2) float32
+y = torch.tensor(labels)  # (200,) int64 class indices: 0 or 1
+print(X.shape, X.dtype, y.shape, y.dtype)
+
+plt.figure(figsize=(5, 3.2))
+plt.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=14, edgecolors="k", linewidths=0.3)
+plt.title("two moons: class 0 above, class 1 below")
+plt.show()
+
+# %% [markdown]
+# The loop is the one from lesson 3 with two upgrades. First, `torch.optim.SGD`
+# replaces my hand-written update: it holds the parameters it should move,
+# `optimizer.zero_grad()` clears their gradients and `optimizer.step()` does
+# `p -= lr * p.grad` for every one of them. Second, **mini-batches**: instead of the
+# whole data set, each step looks at 32 random points. An **epoch** is one pass over
+# the data, so at every epoch I shuffle the indices and walk through them 32 at a
+# time. Each step is cheaper, there are more of them, and the randomness of the
+# batches does no harm (lesson 6 looks at why it even helps).
+
+# %%
+torch.manual_seed(0)
+model = nn.Sequential(
+    nn.Linear(2, 32),
+    nn.ReLU(),
+    nn.Linear(32, 32),
+    nn.ReLU(),
+    nn.Linear(32, 2),
+)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.2)
+shuffler = torch.Generator().manual_seed(0)
+
+history = []
+for _ in range(60):  # 60 epochs
+    order = torch.randperm(len(X), generator=shuffler)
+    epoch_losses = []
+    for batch in order.split(32):  # index tensors of 32 (the last one smaller)
+        loss = F.cross_entropy(model(X[batch]), y[batch])  # forward and loss
+        optimizer.zero_grad()  # forget the previous step's gradients
+        loss.backward()  # fill p.grad for every parameter
+        optimizer.step()  # p -= lr * p.grad
+        epoch_losses.append(loss.item())
+    history.append(sum(epoch_losses) / len(epoch_losses))
+
+with torch.no_grad():
+    right = (model(X).argmax(dim=1) == y).float().mean().item()
+print(f"loss: first epoch {history[0]:.3f}, last epoch {history[-1]:.4f}")
+print(f"accuracy on the training points: {right:.1%}")
+
+# %% [markdown]
+# The **accuracy** at the end is the fraction of points whose largest logit is at
+# the right class: `argmax` picks the predicted class of every row, comparing with
+# `y` gives True or False, and the mean of those as floats is the fraction. It is
+# what I care about, but it is not what I train on: it changes in jumps and has no
+# useful gradient, whereas the cross-entropy moves smoothly with every weight.
+#
+# Here is the loss epoch by epoch:
+
+# %%
+plt.figure(figsize=(5, 3))
+plt.plot(range(1, len(history) + 1), history)
+plt.yscale("log")
+plt.xlabel("epoch")
+plt.ylabel("mean cross-entropy")
+plt.title("training loss")
+plt.show()
+
+# %% [markdown]
+# It falls fast at first, while the network finds the rough shape of the two
+# classes, and then keeps creeping down as it tidies up the points near the border.
+# To see that border, I ask the model for a prediction at every point of a fine grid
+# and colour the grid by the predicted class:
+
+# %%
+xs = torch.linspace(-1.6, 2.6, 200)
+ys = torch.linspace(-1.1, 1.6, 150)
+grid = torch.cartesian_prod(ys, xs).flip(1)  # every (x, y) pair of the grid
+with torch.no_grad():
+    p_one = torch.softmax(model(grid), dim=1)[:, 1].view(len(ys), len(xs))
+
+plt.figure(figsize=(5.5, 3.4))
+plt.contourf(xs, ys, p_one, levels=20, cmap="coolwarm", alpha=0.6)
+plt.contour(xs, ys, p_one, levels=[0.5], colors="k", linewidths=1.5)
+plt.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=14, edgecolors="k", linewidths=0.3)
+plt.title("learned decision boundary (black: probability 1/2)")
+plt.show()
+
+# %% [markdown]
+# The boundary curls between the two moons, something no single linear layer could
+# draw. The exercise `train` is this loop as a function that works for any model and
+# data, and `accuracy` is the measurement above.
+#
+# ## Devices
+#
+# Everything so far ran on the CPU. On a machine with an NVIDIA GPU (CUDA) or an
+# Apple GPU (MPS), the same code runs there once the model and the data have moved:
+# `model.to(device)` moves every parameter in place, and `tensor.to(device)` returns
+# a copy on that device. The one rule is that an operation's tensors must all live
+# on the same device; mixing them is an error. Code that should run everywhere asks
+# first what is available, so the same page builds on a laptop without a GPU:
+
+# %%
+if torch.cuda.is_available():
+    device = torch.device("cuda")
+elif torch.backends.mps.is_available():
+    device = torch.device("mps")
+else:
+    device = torch.device("cpu")
+
+model = model.to(device)
+X_dev, y_dev = X.to(device), y.to(device)
+with torch.no_grad():
+    on_device = (model(X_dev).argmax(dim=1) == y_dev).float().mean().item()
+print(f"running on {device}: accuracy {on_device:.1%}")
+
+# %% [markdown]
+# Inside a training loop, anything the loop creates itself (like the shuffled
+# indices) has to be on the data's device too, or be moved there: `X.device` says
+# where that is. On a network this small the GPU is no faster, because launching
+# work on it costs more than the arithmetic; the gain comes with big layers and big
+# batches.
+#
+# ## A tour of other architectures
+#
+# The MLP treats its input as a flat list of numbers. Other kinds of data have a
+# structure worth building into the network, and each famous architecture does that
+# for one kind. I tried a small version of each, mostly to see the shapes go through.
+#
+# **Convolutional networks (CNNs), for images.** A `Conv2d` layer slides a few small
+# filters (here 3 × 3) over the image, so the same weights look for the same pattern
+# everywhere; pooling then halves the resolution. Two such stages and a Linear layer
+# classify a 28 × 28 grey image into 10 classes:
+
+# %%
+cnn = nn.Sequential(
+    nn.Conv2d(1, 8, kernel_size=3, padding=1),  # 8 filters: (N, 8, 28, 28)
+    nn.ReLU(),
+    nn.MaxPool2d(2),  # (N, 8, 14, 14)
+    nn.Conv2d(8, 16, kernel_size=3, padding=1),  # (N, 16, 14, 14)
+    nn.ReLU(),
+    nn.MaxPool2d(2),  # (N, 16, 7, 7)
+    nn.Flatten(),  # (N, 784)
+    nn.Linear(16 * 7 * 7, 10),
+)
+images = torch.randn(4, 1, 28, 28)
+mlp_for_images = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+print("CNN output:", tuple(cnn(images).shape))
+cnn_count = sum(p.numel() for p in cnn.parameters())
+mlp_count = sum(p.numel() for p in mlp_for_images.parameters())
+print(f"parameters: CNN {cnn_count}, MLP with one hidden layer of 128 {mlp_count}")
+
+# %% [markdown]
+# The CNN has far fewer weights than an MLP of similar size, because its filters are
+# shared across the whole picture, and it knows from its structure that neighbouring
+# pixels belong together.
+#
+# **Recurrent networks (RNNs, LSTMs), for sequences.** Text, sound and time series
+# come one step after another. A recurrent layer reads them in order and carries a
+# hidden state from step to step, a running summary of everything seen so far. The
+# LSTM adds gates that decide what to keep and what to forget, which lets it
+# remember over longer spans than a plain RNN:
+
+# %%
+lstm = nn.LSTM(input_size=3, hidden_size=16, batch_first=True)
+sequences = torch.randn(2, 5, 3)  # 2 sequences, 5 steps, 3 features per step
+outputs, (h_last, c_last) = lstm(sequences)
+print("one output per step:", tuple(outputs.shape))
+print("final hidden state: ", tuple(h_last.shape), "(layers, batch, hidden)")
+print("classify each sequence from its final state:", tuple(nn.Linear(16, 4)(h_last[-1]).shape))
+
+# %% [markdown]
+# **Residual networks (ResNets), for going deep.** My gradient experiment above
+# showed how a deep stack can starve its first layers. A ResNet block computes
+# `x + f(x)` instead of `f(x)`: the input skips over the block and is added back.
+# The derivative of `x + f(x)` is 1 plus the derivative of f, so the gradient always
+# has a direct path back through the skip connections. Repeating the experiment with
+# sigmoid layers, the worst case, with and without skips:
+
+
+# %%
+class Residual(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.layer = nn.Linear(width, width)
+
+    def forward(self, x):
+        return x + torch.sigmoid(self.layer(x))  # the skip connection
+
+
+for skip in (False, True):
+    torch.manual_seed(0)
+    if skip:
+        blocks = [Residual(64) for _ in range(30)]
+    else:
+        blocks = [nn.Sequential(nn.Linear(64, 64), nn.Sigmoid()) for _ in range(30)]
+    nn.Sequential(*blocks)(torch.randn(256, 64)).pow(2).mean().backward()
+    first = blocks[0].layer if skip else blocks[0][0]
+    size = first.weight.grad.norm().item()
+    print(f"30 sigmoid layers, skip connections {skip!s:5}: first layer's gradient {size:.1e}")
+
+# %% [markdown]
+# Without the skips the gradient of the first layer underflows to exactly zero;
+# with them it stays of order one. That is the idea that made networks of a hundred
+# layers and more trainable.
+#
+# **Transformers, for attention.** Instead of reading a sequence step by step, a
+# transformer lets every position look at every other position at once and decide
+# how much each one matters to it: that weighting is **attention**. Its output for a
+# position is a weighted mix of all positions, with weights that depend on the data.
+# It is the architecture behind today's language models:
+
+# %%
+attention = nn.MultiheadAttention(embed_dim=16, num_heads=2, batch_first=True)
+tokens = torch.randn(1, 6, 16)  # one sequence of 6 positions, 16 numbers each
+mixed, weights = attention(tokens, tokens, tokens)
+print("output:", tuple(mixed.shape), " attention weights:", tuple(weights.shape))
+print("each position's weights sum to 1:", weights.sum(dim=-1).detach())
+transformer_layer = nn.TransformerEncoderLayer(
+    d_model=16, nhead=2, dim_feedforward=32, batch_first=True
+)
+print("a whole transformer layer keeps the shape:", tuple(transformer_layer(tokens).shape))
+
+# %% [markdown]
+# **Autoencoders, to compress and reconstruct.** An encoder squeezes each input
+# through a narrow middle layer (the **code**), and a decoder tries to rebuild the
+# input from the code alone. Trained with the mean squared error between input and
+# rebuilt input, no labels needed, the code has to keep what matters about the
+# data. My test data: 8-dimensional points that secretly lie on a 2-dimensional
+# plane, so a code of 2 numbers should be enough.
+
+# %%
+torch.manual_seed(0)
+hidden_plane = torch.randn(2, 8)
+data = torch.randn(256, 2) @ hidden_plane  # 256 points in 8-D, really 2-D
+encoder = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))  # 8 numbers -> 2
+decoder = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 8))  # 2 numbers -> 8
+autoencoder = nn.Sequential(encoder, decoder)
+opt = torch.optim.Adam(autoencoder.parameters(), lr=0.01)
+for step in range(201):
+    loss = F.mse_loss(autoencoder(data), data)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    if step % 50 == 0:
+        print(f"step {step:3}: reconstruction error {loss.item():.4f}")
+print(f"for scale, the mean square of the data itself: {data.pow(2).mean().item():.2f}")
+
+# %% [markdown]
+# The reconstruction error ends up a tiny fraction of the data's own size: two
+# numbers per point were enough to rebuild all eight, because the encoder found the
+# plane.
+#
+# (Here I used `torch.optim.Adam`, an optimiser that adapts the step size of every
+# parameter on its own; swapping optimisers is one line, because they all take
+# `model.parameters()`.) Autoencoders are used to compress, to remove noise, and to
+# spot unusual inputs, which come back badly reconstructed.
+#
+# ## What I have now
+#
+# `nn.Module` keeps a network's parameters together, `nn.Linear` is lesson 1's layer
+# for whole batches, and `nn.Sequential` chains layers. Between two Linear layers
+# goes an activation, or the stack collapses into one linear map; ReLU is the usual
+# one, because it is cheap and does not shrink the gradient where it is active.
+# Cross-entropy on raw logits, computed with the log-sum-exp trick, is the loss for
+# classification, and the training loop is forward, loss, zero_grad, backward, step,
+# over shuffled mini-batches, on whatever device holds the model and data.
+#
+# All the learning, though, happened inside `loss.backward()` and `optimizer.step()`,
+# which I have used without seeing inside. Lesson 5 opens the first one up: I build
+# a small autograd engine of my own, from scratch.
+#
+# ## Exercises
+#
+# The exercises live in `exercises/lesson4/networks.py`:
+#
+# - `MLP(in_features, hidden, out_features)`: an `nn.Module` of `nn.Linear` layers
+#   with a ReLU between each pair and none after the last (see "Stacking layers").
+# - `mse_loss(pred, target)` and `cross_entropy(logits, target)`: the two losses,
+#   from primitives, with a stable log-sum-exp; the tests compare them with
+#   `F.mse_loss` and `F.cross_entropy`, extreme logits included (see "Losses").
+# - `accuracy(logits, target)`: the fraction of rows classified right, as a Python
+#   float (see "The training loop").
+# - `train(model, X, y, epochs, lr, batch_size, seed)`: the loop of "The training
+#   loop" as a function; it is graded by training a network on two moons of the
+#   grader's own, which must end with at least 95% of the points right and a falling
+#   loss, on the CPU and on every GPU the machine has.
+#
+# Run `learn check lesson4` from the course folder to grade them.
+
+# %% [markdown]
+# ## Credits and further reading
+#
+# The ideas here are the standard ones; the examples, words and code on this page are
+# our own. For more depth:
+#
+# - The PyTorch documentation: [torch.nn](https://docs.pytorch.org/docs/stable/nn.html),
+#   [torch.nn.functional](https://docs.pytorch.org/docs/stable/nn.functional.html),
+#   [torch.optim](https://docs.pytorch.org/docs/stable/optim.html), and the tutorial
+#   [Build the neural network](https://docs.pytorch.org/tutorials/beginner/basics/buildmodel_tutorial.html).
+# - Xavier Glorot and Yoshua Bengio, [Understanding the difficulty of training deep
+#   feedforward neural networks](https://proceedings.mlr.press/v9/glorot10a.html)
+#   (2010), and Kaiming He et al., [Delving deep into
+#   rectifiers](https://arxiv.org/abs/1502.01852) (2015): why initialisation and the
+#   choice of activation decide whether gradients survive depth.
+# - Ian Goodfellow, Yoshua Bengio and Aaron Courville, [Deep
+#   Learning](https://www.deeplearningbook.org/), chapters 6 (feedforward networks),
+#   9 (convolutional networks) and 10 (recurrent networks).
+# - Sepp Hochreiter and Jürgen Schmidhuber, [Long short-term
+#   memory](https://www.bioinf.jku.at/publications/older/2604.pdf) (1997); Kaiming He et
+#   al., [Deep residual learning for image recognition](https://arxiv.org/abs/1512.03385)
+#   (2015); Ashish Vaswani et al., [Attention is all you
+#   need](https://arxiv.org/abs/1706.03762) (2017).
+# - Sergey Ioffe and Christian Szegedy, [Batch
+#   normalization](https://arxiv.org/abs/1502.03167) (2015), and Nitish Srivastava et
+#   al., [Dropout](https://jmlr.org/papers/v15/srivastava14a.html) (2014).

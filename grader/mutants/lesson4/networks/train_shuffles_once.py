@@ -1,0 +1,18 @@
+"""train that shuffles once before the first epoch and then reuses that order."""
+
+
+def train(model, X, y, epochs=100, lr=0.05, batch_size=32, seed=0):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.randperm(len(X), generator=generator).to(X.device)
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for batch in order.split(batch_size):
+            loss = F.cross_entropy(model(X[batch]), y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            batch_losses.append(loss.item())
+        losses.append(sum(batch_losses) / len(batch_losses))
+    return losses
