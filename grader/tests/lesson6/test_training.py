@@ -1,0 +1,356 @@
+"""Lesson 6: the learner's losses, batches, SGD step and training loop (lesson6/training.py).
+
+training.py is graded on its own merits: it is imported with `lesson5` standing for the
+course's reference lesson 5 (see grader/tests/lesson5/reference.py), so a mistake in the
+learner's Value or MLP is graded by lesson 5 and does not fail these tests too.
+
+PYTEST_DONT_REWRITE: the messages below are written for the learner as they are.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader.datasets import two_moons
+from grader.testkit import call, show
+from grader.tests.lesson5.reference import GradedAlone, reference_module
+
+GRADED_ALONE = True  # conftest.py adds a note saying so to every failure
+
+training = GradedAlone("lesson6.training")
+
+
+def value(x: float):
+    """A Value of the reference engine: the class training.py is graded with."""
+    return reference_module("engine").Value(x)
+
+
+def mlp(nin: int, nouts: list[int], seed: int):
+    """A reference MLP whose random weights are fixed by `seed`."""
+    random.seed(seed)
+    return reference_module("nn").MLP(nin, nouts)
+
+
+def expect_loss(got, expected: float, text: str) -> None:
+    assert isinstance(got, reference_module("engine").Value), (
+        f"{text}\n  expected a Value (so that backward() can run through it)"
+        f"\n  got      {show(got)}"
+    )
+    assert math.isclose(got.data, expected, rel_tol=1e-9, abs_tol=1e-12), (
+        f"{text}\n  expected data {expected!r}\n  got      {got.data!r}"
+    )
+
+
+def expect_grads(values: list, expected: list[float], text: str) -> None:
+    got = [v.grad for v in values]
+    ok = all(
+        math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-12) for g, e in zip(got, expected, strict=True)
+    )
+    assert ok, f"{text}, then backward()\n  expected grads {expected}\n  got            {got}"
+
+
+def expect_value_error(fn, *args) -> None:
+    text = f"{fn.__name__}({', '.join(show(a) for a in args)})"
+    try:
+        got = fn(*args)
+    except ValueError:
+        return
+    raise AssertionError(f"{text}\n  expected ValueError\n  got      {show(got)}")
+
+
+numbers = st.floats(min_value=-5, max_value=5, allow_nan=False)
+
+
+@pytest.mark.exercise("mse")
+class TestMse:
+    def test_hand_computed_example(self):
+        preds = [value(1.0), value(2.0), value(3.0)]
+        text = "mse([Value(1), Value(2), Value(3)], [1, 0, 0])"
+        loss = training.mse(preds, [1, 0, 0])
+        expect_loss(loss, 13 / 3, text + "  (0 + 4 + 9) / 3")
+        loss.backward()
+        expect_grads(preds, [0.0, 4 / 3, 2.0], text + "  (d/dp = 2 (p - t) / 3)")
+
+    def test_one_pair(self):
+        expect_loss(training.mse([value(2.5)], [1.0]), 2.25, "mse([Value(2.5)], [1.0])")
+
+    @given(st.lists(st.tuples(numbers, numbers), min_size=1, max_size=8))
+    def test_is_the_mean_of_squared_errors(self, pairs):
+        preds = [value(p) for p, _ in pairs]
+        targets = [t for _, t in pairs]
+        text = f"mse({[f'Value({p})' for p, _ in pairs]}, {targets})".replace("'", "")
+        loss = training.mse(preds, targets)
+        expected = sum((p - t) ** 2 for p, t in pairs) / len(pairs)
+        assert isinstance(loss, reference_module("engine").Value), f"{text}\n  expected a Value"
+        assert math.isclose(loss.data, expected, rel_tol=1e-9, abs_tol=1e-9), (
+            f"{text}\n  expected data {expected!r}\n  got      {loss.data!r}"
+        )
+
+    @pytest.mark.parametrize(
+        "preds, targets", [([1.0, 2.0], [1.0]), ([1.0], [1.0, 2.0]), ([], [])], ids=str
+    )
+    def test_mismatched_or_empty_is_an_error(self, preds, targets):
+        expect_value_error(training.mse, [value(p) for p in preds], targets)
+
+
+@pytest.mark.exercise("hinge_loss")
+class TestHingeLoss:
+    def test_hand_computed_example(self):
+        scores = [value(2.0), value(-0.5), value(0.3)]
+        text = "hinge_loss([Value(2), Value(-0.5), Value(0.3)], [1, 1, -1])"
+        loss = training.hinge_loss(scores, [1, 1, -1])
+        expect_loss(loss, 2.8 / 3, text + "  (0 + 1.5 + 1.3) / 3")
+        loss.backward()
+        expect_grads(scores, [0.0, -1 / 3, 1 / 3], text)
+
+    def test_confident_right_answers_cost_nothing(self):
+        scores = [value(1.0), value(-3.0)]
+        text = "hinge_loss([Value(1), Value(-3)], [1, -1])  (margins of 1 and 3)"
+        loss = training.hinge_loss(scores, [1, -1])
+        expect_loss(loss, 0.0, text)
+        loss.backward()
+        expect_grads(scores, [0.0, 0.0], text)
+
+    @given(st.lists(st.tuples(numbers, st.sampled_from([1, -1])), min_size=1, max_size=8))
+    def test_is_the_mean_of_relu_of_one_minus_label_times_score(self, pairs):
+        scores = [value(s) for s, _ in pairs]
+        labels = [y for _, y in pairs]
+        text = f"hinge_loss(scores {[s for s, _ in pairs]}, labels {labels})"
+        loss = training.hinge_loss(scores, labels)
+        expected = sum(max(0.0, 1 - y * s) for s, y in pairs) / len(pairs)
+        assert isinstance(loss, reference_module("engine").Value), f"{text}\n  expected a Value"
+        assert math.isclose(loss.data, expected, rel_tol=1e-9, abs_tol=1e-9), (
+            f"{text}\n  expected data {expected!r}\n  got      {loss.data!r}"
+        )
+
+    @pytest.mark.parametrize(
+        "labels", [[1, 0], [0, 1], [2, -1], [1]], ids=["0 label", "0 first", "2 label", "short"]
+    )
+    def test_bad_labels_or_lengths_are_an_error(self, labels):
+        expect_value_error(training.hinge_loss, [value(0.5), value(-0.5)], labels)
+
+
+@pytest.mark.exercise("batches")
+class TestBatches:
+    @pytest.mark.parametrize("n, size", [(10, 3), (12, 4), (7, 7), (5, 10), (1, 1), (100, 16)])
+    def test_every_index_once_in_batches_of_the_size_asked(self, n, size):
+        got = call(lambda: list(training.batches(n, size, random.Random(0))))
+        text = f"list(batches({n}, {size}, random.Random(0)))"
+        flat = [i for batch in got.value for i in batch]
+        assert sorted(flat) == list(range(n)), (
+            f"{text}\n  expected every index of range({n}) exactly once"
+            f"\n  got      {show(got.value)}"
+        )
+        full, rest = divmod(n, size)
+        lengths = [len(batch) for batch in got.value]
+        expected = [size] * full + ([rest] if rest else [])
+        assert lengths == expected, (
+            f"{text}\n  expected batch lengths {expected} (the last one may be smaller)"
+            f"\n  got      {lengths}"
+        )
+        assert all(isinstance(b, list) and all(type(i) is int for i in b) for b in got.value), (
+            f"{text}\n  expected lists of int indices\n  got      {show(got.value)}"
+        )
+
+    def test_no_indices_no_batches(self):
+        got = call(lambda: list(training.batches(0, 4, random.Random(0))))
+        assert got.value == [], (
+            f"list(batches(0, 4, rng))\n  expected []\n  got      {show(got.value)}"
+        )
+
+    def test_shuffled(self):
+        for seed in range(3):
+            order = [i for b in training.batches(100, 10, random.Random(seed)) for i in b]
+            assert order != list(range(100)), (
+                f"batches(100, 10, random.Random({seed}))\n"
+                "  expected the indices in a shuffled order\n  got      0, 1, 2, ... in order"
+            )
+
+    def test_the_same_seed_gives_the_same_batches(self):
+        random.seed(1)
+        first = list(training.batches(50, 8, random.Random(7)))
+        random.seed(2)  # the global random state must not matter
+        second = list(training.batches(50, 8, random.Random(7)))
+        assert first == second, (
+            "batches(50, 8, random.Random(7)), twice (with random.seed(1), then random.seed(2))\n"
+            "  expected the same batches both times: shuffle with the rng you are given\n"
+            f"  got      {show(first)}\n  then     {show(second)}"
+        )
+
+    def test_different_seeds_and_epochs_differ(self):
+        a = list(training.batches(50, 8, random.Random(1)))
+        b = list(training.batches(50, 8, random.Random(2)))
+        assert a != b, "batches(50, 8, random.Random(1)) and (..., random.Random(2)) are equal"
+        rng = random.Random(3)
+        epoch1, epoch2 = list(training.batches(50, 8, rng)), list(training.batches(50, 8, rng))
+        assert epoch1 != epoch2, (
+            "two epochs drawn from the same rng gave the same batches: use the rng you are "
+            "given (it moves on), do not make a new one from a fixed seed"
+        )
+
+    @pytest.mark.parametrize("size", [0, -2])
+    def test_batch_size_below_one_is_an_error(self, size):
+        expect_value_error(lambda: list(training.batches(10, size, random.Random(0))))
+
+
+@pytest.mark.exercise("sgd_step")
+class TestSgdStep:
+    def test_moves_each_parameter_against_its_gradient(self):
+        params = [value(1.0), value(-2.0), value(0.5)]
+        for p, g in zip(params, [0.5, -4.0, 0.0], strict=True):
+            p.grad = g
+        call(training.sgd_step, params, 0.1)
+        got = [p.data for p in params]
+        expected = [1.0 - 0.05, -2.0 + 0.4, 0.5]
+        assert all(math.isclose(g, e) for g, e in zip(got, expected, strict=True)), (
+            "sgd_step([Value(1), Value(-2), Value(0.5)], lr=0.1) with grads [0.5, -4, 0]\n"
+            f"  expected data {expected}\n  got           {got}"
+        )
+
+    def test_takes_any_iterable(self):
+        params = [value(1.0), value(2.0)]
+        for p in params:
+            p.grad = 1.0
+        training.sgd_step((p for p in params), 0.5)
+        got = [p.data for p in params]
+        assert got == [0.5, 1.5], (
+            "sgd_step(a generator of two Values with grad 1, lr=0.5)\n"
+            f"  expected data [0.5, 1.5]\n  got           {got}"
+        )
+
+    def test_a_small_step_goes_downhill(self):
+        w = value(0.0)
+        loss = (w - 3) ** 2
+        loss.backward()
+        training.sgd_step([w], 0.1)
+        after = (w.data - 3) ** 2
+        assert after < loss.data, (
+            "w = Value(0); loss = (w - 3) ** 2; loss.backward(); sgd_step([w], 0.1)\n"
+            f"  expected the loss to fall from {loss.data}\n  got      {after} (w = {w.data})"
+        )
+
+
+# The training tests use the reference MLP (seeded) and check what any loop that follows
+# the contract must do, whatever order it shuffles in.
+
+
+def accuracy(model, X, y) -> float:
+    return sum((model(x).data > 0) == (label > 0) for x, label in zip(X, y, strict=True)) / len(X)
+
+
+def moons(n: int, seed: int):
+    X, labels = two_moons(n, noise=0.1, seed=seed)
+    return X, [1 if label == 1 else -1 for label in labels]
+
+
+@pytest.mark.exercise("train")
+class TestTrain:
+    def test_returns_one_mean_loss_per_epoch(self):
+        X, y = moons(8, seed=1)
+        got = call(training.train, mlp(2, [4, 1], seed=0), X, y, epochs=3, batch_size=4)
+        assert isinstance(got.value, list) and len(got.value) == 3, (
+            f"{got.text}\n  expected a list of 3 losses (one per epoch)"
+            f"\n  got      {show(got.value)}"
+        )
+        assert all(type(x) is float and x >= 0 for x in got.value), (
+            f"{got.text}\n  expected non-negative floats (loss.data, not Values)"
+            f"\n  got      {show(got.value)}"
+        )
+
+    @pytest.mark.points(2)
+    def test_each_step_uses_only_its_own_gradient(self):
+        # Ten copies of one sample: every batch has the same loss, whatever the shuffle,
+        # so the three steps of one epoch (batches of 4, 4, 2) can be replayed exactly.
+        x, label, lr = [0.5, -0.3], 1, 0.1
+        X, y = [list(x) for _ in range(10)], [label] * 10
+        model = mlp(2, [4, 1], seed=3)
+        losses = training.train(model, X, y, epochs=1, lr=lr, batch_size=4, seed=0)
+        replay, batch_losses = mlp(2, [4, 1], seed=3), []
+        for _ in range(3):
+            replay.zero_grad()
+            loss = (1 - label * replay(x)).relu()
+            loss.backward()
+            batch_losses.append(loss.data)
+            for p in replay.parameters():
+                p.data -= lr * p.grad
+        got = [p.data for p in model.parameters()]
+        expected = [p.data for p in replay.parameters()]
+        worst = max(abs(g - e) for g, e in zip(got, expected, strict=True))
+        text = "train(model, 10 copies of one sample, epochs=1, lr=0.1, batch_size=4)"
+        assert worst < 1e-9, (
+            f"{text}: three steps\n"
+            "  expected each step to use the gradient of its own batch only: zero the "
+            "gradients before every backward(), and take one step per batch\n"
+            f"  got      parameters off by up to {worst:.3g}\n"
+            f"  expected {[round(e, 6) for e in expected]}\n"
+            f"  got      {[round(g, 6) for g in got]}"
+        )
+        means = [sum(batch_losses) / 3, (4 * sum(batch_losses[:2]) + 2 * batch_losses[2]) / 10]
+        assert any(math.isclose(losses[0], m, rel_tol=1e-9) for m in means), (
+            f"{text}, whose three batches had losses {batch_losses}\n"
+            f"  expected the epoch's mean loss: {means[0]!r} (mean of the batch losses)"
+            f" or {means[1]!r} (mean over the samples)\n  got      {losses[0]!r}"
+        )
+
+    def test_each_epoch_sees_every_sample_once_in_a_new_order(self):
+        X, y = moons(12, seed=5)
+        seen: list[int] = []
+        inner = mlp(2, [3, 1], seed=2)
+
+        class Recorder:  # the MLP, noting which sample each forward pass was given
+            def __call__(self, x):
+                seen.append(next(i for i, row in enumerate(X) if row is x or row == x))
+                return inner(x)
+
+            def parameters(self):
+                return inner.parameters()
+
+            def zero_grad(self):
+                inner.zero_grad()
+
+        training.train(Recorder(), X, y, epochs=2, batch_size=5, seed=0)
+        text = "train(model, 12 samples, epochs=2, batch_size=5): the samples model(x) saw"
+        assert len(seen) == 24, (
+            f"{text}\n  expected 24 forward passes (12 per epoch)\n  got {len(seen)}"
+        )
+        first, second = seen[:12], seen[12:]
+        assert sorted(first) == sorted(second) == list(range(12)), (
+            f"{text}\n  expected every sample once per epoch\n  got      {first} then {second}"
+        )
+        assert first != second, (
+            f"{text}\n  expected a new shuffle each epoch (one rng, made once, moving on)\n"
+            f"  got      the same order twice: {first}"
+        )
+
+    def test_the_same_seed_gives_the_same_run(self):
+        X, y = moons(12, seed=2)
+        first = training.train(mlp(2, [4, 1], seed=1), X, y, epochs=3, batch_size=5, seed=4)
+        random.seed(99)  # the global random state must not matter
+        second = training.train(mlp(2, [4, 1], seed=1), X, y, epochs=3, batch_size=5, seed=4)
+        assert first == second, (
+            "train(the same model and data, seed=4), twice\n"
+            "  expected the same losses: shuffle with random.Random(seed), made once\n"
+            f"  got      {first}\n  then     {second}"
+        )
+
+    @pytest.mark.points(3)
+    def test_learns_two_moons(self):
+        X, y = moons(40, seed=0)
+        model = mlp(2, [8, 1], seed=0)
+        before = accuracy(model, X, y)
+        losses = training.train(model, X, y, epochs=40, lr=0.1, batch_size=10, seed=0)
+        after = accuracy(model, X, y)
+        text = "train(MLP(2, [8, 1]), 40 points of two moons, epochs=40, lr=0.1, batch_size=10)"
+        assert losses[-1] < losses[0], (
+            f"{text}\n  expected the loss to fall\n  got      {losses[0]:.4f} first, "
+            f"{losses[-1]:.4f} last"
+        )
+        assert after >= 0.9, (
+            f"{text}\n  expected accuracy >= 0.9 on the training points\n"
+            f"  got      {after:.3f} (it was {before:.3f} before training)"
+        )

@@ -1,0 +1,1 @@
+"""Lesson 6: how the weights are found. A loss, gradient descent, and SGD on mini-batches."""
