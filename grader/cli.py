@@ -1,21 +1,24 @@
-"""`learn`: the command line. Each command is a thin shell over a plain function."""
+"""`learn`: the command line. Each command is a thin shell over a plain function.
+
+Startup is on the learner's critical path, so imports are lazy: rich is imported
+while `learn check`'s test process runs, and a command's own module (grade, watch,
+hint...) only when that command is run.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from grader import course as course_mod
-from grader import progress, render, stubs
+from grader import progress, stubs
 from grader.course import CourseError
-from grader.results import Status
+from grader.livebar import LiveBar
 from grader.runner import RunOptions, resolve_target, run_lesson
 
 EXIT_CODES = """\b
@@ -25,17 +28,58 @@ Exit codes:
   2  usage or environment error (unknown lesson, missing folder, not in a course)
 """
 
-console = Console(highlight=False)
+
+class _LazyConsole:
+    """rich's Console, made on first use (importing rich costs a tenth of a second)."""
+
+    _real = None
+
+    def __getattr__(self, name: str):
+        if _LazyConsole._real is None:
+            from rich.console import Console
+
+            _LazyConsole._real = Console(highlight=False)
+        return getattr(_LazyConsole._real, name)
 
 
-@click.group(epilog=EXIT_CODES)
+console = _LazyConsole()
+
+
+class LazyGroup(click.Group):
+    """A group whose commands in `lazy` ("name" -> "module:attribute") load when used."""
+
+    lazy: dict[str, str]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *getattr(self, "lazy", {})})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        lazy = getattr(self, "lazy", {})
+        if name not in self.commands and name in lazy:
+            module, attribute = lazy[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+def _import_in_background(*modules: str) -> None:
+    """Import `modules` in a thread, while the main one waits for the test process."""
+
+    def load() -> None:
+        for module in modules:
+            importlib.import_module(module)
+
+    threading.Thread(target=load, daemon=True).start()
+
+
+@click.group(cls=LazyGroup, epilog=EXIT_CODES)
 @click.version_option(package_name="learn-pytorch-course")
 def cli() -> None:
     """Grade the exercises of the course, lesson by lesson."""
 
 
 @cli.command()
-@click.argument("lesson")
+@click.argument("lesson", required=False)
+@click.option("--all", "every", is_flag=True, help="Check every lesson in order; a summary.")
 @click.option(
     "--path",
     type=click.Path(path_type=Path, file_okay=False),
@@ -43,40 +87,88 @@ def cli() -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per test.")
-def check(lesson: str, path: Path | None, fmt: str, timeout: float) -> None:
+def check(lesson: str | None, every: bool, path: Path | None, fmt: str, timeout: float) -> None:
     """Run the tests of LESSON (e.g. lesson1, or 1) against your code."""
+    if every == bool(lesson):
+        raise click.UsageError(
+            "Missing argument 'LESSON' (or --all for every lesson)."
+            if not lesson
+            else "give a LESSON or --all, not both"
+        )
     course = course_mod.load()
-    chosen = course.lesson(lesson)
+    if every:
+        sys.exit(_check_all(course, path, fmt, timeout))
+    chosen = course.lesson(lesson or "")
     target = resolve_target(course, chosen, path)
-    result = run_lesson(course, chosen, target, RunOptions(timeout=timeout))
+    _import_in_background("grader.render")  # rich, ready by the time the tests are done
+    with LiveBar() as bar:
+        options = RunOptions(timeout=timeout, on_record=bar.follow(chosen.id))
+        result = run_lesson(course, chosen, target, options)
     if path is None:
         progress.record(course.root, result)
+    from grader import render
+
     if fmt == "json":
         click.echo(render.as_json([result]))
     else:
         render.print_result(console, chosen, result)
+        _what_next(chosen, result)
     if result.error:
         sys.exit(2)
     sys.exit(0 if result.passed else 1)
 
 
+def _what_next(lesson: course_mod.Lesson, result) -> None:
+    """One line under the table: which exercise to fix, and the commands that help."""
+    from grader.hints import first_failing
+
+    name = first_failing(lesson, result)
+    if name is not None and not result.error:
+        console.print(
+            f"[dim]next: `{name}`; `learn hint {lesson.id} {name}` for a hint, "
+            f"`learn watch {lesson.id}` re-checks on every save[/]"
+        )
+
+
+def _check_all(course: course_mod.Course, path: Path | None, fmt: str, timeout: float) -> int:
+    from grader import overview
+
+    outcomes = []
+    _import_in_background("grader.render", "grader.overview")
+    with LiveBar() as bar:
+        for lesson in course.lessons:
+            if not (course.tests_dir / lesson.id).is_dir():
+                outcomes.append((lesson, None, "no tests yet"))
+                continue
+            try:
+                target = resolve_target(course, lesson, path)
+            except CourseError as exc:
+                outcomes.append((lesson, None, str(exc)))
+                continue
+            options = RunOptions(timeout=timeout, on_record=bar.follow(lesson.id))
+            result = run_lesson(course, lesson, target, options)
+            if path is None:
+                progress.record(course.root, result)
+            outcomes.append((lesson, result, ""))
+    if fmt == "json":
+        from grader import render
+
+        click.echo(render.as_json([result for _, result, _ in outcomes if result is not None]))
+    else:
+        console.print(overview.summary(course, outcomes))
+    return overview.worst_exit_code(outcomes)
+
+
 @cli.command(name="list")
 def list_lessons() -> None:
-    """Every lesson in order, with your last result."""
+    """Every lesson with its points and status, your progress, and what to do next."""
+    from grader import overview
+
     course = course_mod.load()
-    grid = Table(title=course.title, title_justify="left")
-    for column in ("lesson", "title", "exercises", "last check"):
-        grid.add_column(column)
-    for lesson in course.lessons:
-        last = progress.last(course.root, lesson.id)
-        if last is None:
-            state = Text("not checked yet", style="dim")
-        else:
-            status = Status.PASSED if last.get("passed") else Status(last.get("status", "error"))
-            state = render.status_text(status)
-            state.append(f"  {render.points(last['score'], last['max_score'])}  {last['when']}")
-        grid.add_row(lesson.id, lesson.title, str(len(lesson.exercises)), state)
-    console.print(grid)
+    console.print(overview.table(overview.overview(course)))
+
+
+cli.add_command(list_lessons, name="progress")
 
 
 @cli.group()
@@ -107,6 +199,8 @@ def dev_stubs(check_only: bool) -> None:
 @click.option("--jobs", type=int, default=os.cpu_count() or 1, show_default="the cores")
 def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
     """Prove the course sound: solutions pass, stubs not started, every mutant caught."""
+    from rich.markup import escape
+
     from grader import verify
 
     course = course_mod.load()
@@ -133,6 +227,12 @@ def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
     verdict = "[green]course verified[/]" if report.ok else "[red]verification failed[/]"
     console.print(f"[bold]catch rate: {caught}/{total}[/]  {verdict}")
     sys.exit(0 if report.ok else 1)
+
+
+cli.lazy = {
+    "grade": "grader.grade_cli:grade",  # `learn grade ...`: grader/grade_cli.py
+    **{name: f"grader.loop_cli:{name}" for name in ("hint", "watch", "reset", "doctor")},
+}
 
 
 def main() -> None:

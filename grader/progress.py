@@ -1,4 +1,5 @@
-"""The learner's last result per lesson, kept in `.learn/progress.json` (git ignores it).
+"""The learner's last result per lesson (and per exercise) and how far up each exercise's
+hint ladder they have climbed, kept in `.learn/progress.json` (git ignores it).
 
 A missing or damaged file is never an error: progress is a convenience, the tests
 are the truth, and the next check writes a fresh file.
@@ -12,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.results import LessonResult
+from grader.results import LessonResult, Status
 
 FOLDER = ".learn"
 
@@ -25,9 +26,11 @@ def load(root: Path) -> dict:
     try:
         data = json.loads(_path(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {"lessons": {}}
+        return {"lessons": {}, "hints": {}}
     if not isinstance(data, dict) or not isinstance(data.get("lessons"), dict):
-        return {"lessons": {}}
+        return {"lessons": {}, "hints": {}}
+    if not isinstance(data.get("hints"), dict):
+        data["hints"] = {}
     return data
 
 
@@ -54,6 +57,14 @@ def record(root: Path, result: LessonResult) -> None:
         "passed": result.passed,
         "target": result.target,
         "when": time.strftime("%Y-%m-%d %H:%M"),
+        "exercises": {
+            exercise.name: {
+                "status": exercise.status.value,
+                "score": exercise.score,
+                "max_score": exercise.max_score,
+            }
+            for exercise in result.exercises()
+        },
     }
     save(root, data)
 
@@ -61,3 +72,31 @@ def record(root: Path, result: LessonResult) -> None:
 def last(root: Path, lesson_id: str) -> dict | None:
     entry = load(root)["lessons"].get(lesson_id)
     return entry if isinstance(entry, dict) else None
+
+
+def exercise_statuses(entry: dict | None) -> dict[str, Status]:
+    """Each exercise's status in a lesson's last result (from `last`); {} when unknown."""
+    found = entry.get("exercises") if isinstance(entry, dict) else None
+    statuses: dict[str, Status] = {}
+    for name, value in (found if isinstance(found, dict) else {}).items():
+        try:
+            statuses[str(name)] = Status(value.get("status") if isinstance(value, dict) else value)
+        except ValueError:
+            continue
+    return statuses
+
+
+def hints_seen(root: Path, lesson_id: str, exercise: str) -> int:
+    """How many hints of an exercise the learner has been shown so far."""
+    seen = load(root)["hints"].get(lesson_id)
+    count = seen.get(exercise, 0) if isinstance(seen, dict) else 0
+    return count if isinstance(count, int) and count > 0 else 0
+
+
+def set_hints_seen(root: Path, lesson_id: str, exercise: str, count: int) -> None:
+    data = load(root)
+    lesson = data["hints"].get(lesson_id)
+    if not isinstance(lesson, dict):
+        lesson = data["hints"][lesson_id] = {}
+    lesson[exercise] = count
+    save(root, data)

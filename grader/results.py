@@ -43,6 +43,7 @@ class TestResult:
     duration: float = 0.0
     device: str | None = None
     gpu: bool = False
+    hidden: bool = False  # one of the instructor's hidden tests (`learn grade --tests`)
 
     @property
     def counts(self) -> bool:
@@ -85,6 +86,7 @@ class LessonResult:
     tests: list[TestResult] = field(default_factory=list)
     error: str = ""
     isolation: str = "none: the learner's own machine"
+    flags: list[str] = field(default_factory=list)  # reasons for an instructor to review it
 
     @property
     def score(self) -> float:
@@ -129,6 +131,7 @@ class LessonResult:
             "passed": self.passed,
             "error": self.error,
             "isolation": self.isolation,
+            "flags": list(self.flags),
             "tests": [{**asdict(t), "status": t.status.value} for t in self.tests],
         }
 
@@ -140,4 +143,5 @@ class LessonResult:
             tests=[TestResult.from_dict(t) for t in data.get("tests", [])],
             error=data.get("error", ""),
             isolation=data.get("isolation", ""),
+            flags=list(data.get("flags", [])),
         )

@@ -17,8 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from grader.course import Course, CourseError, Lesson
 from grader.results import LessonResult, Status, TestResult
@@ -33,6 +35,15 @@ class RunOptions:
     timeout: float = 10.0
     env: dict[str, str] | None = None
     python: list[str] = field(default_factory=lambda: [sys.executable])
+    # Called with each record the child streams ({"event": "collected" | "start" | "result",
+    # ...}), e.g. to drive a progress bar.
+    on_record: Callable[[dict], None] | None = None
+    # Starts the child instead of subprocess.Popen: spawn(args, env=, cwd=, pass_fd=, output=)
+    # gets the arguments after the interpreter ("-m", "pytest", ...) and returns an object
+    # with `pid` (its own process group) and `wait()`. `learn watch` forks a warm process.
+    spawn: Callable[..., Any] | None = None
+    # More pytest arguments, e.g. ("-x",) when only "does any test fail?" matters.
+    pytest_args: tuple[str, ...] = ()
 
 
 def resolve_target(course: Course, lesson: Lesson, path: Path | None) -> Path:
@@ -100,6 +111,7 @@ class ChildRun:
     returncode: int | None = None
     output: str = ""
     collect_error: str = ""
+    listener: Callable[[dict], None] | None = None
 
     def died_because(self) -> tuple[Status, str]:
         if self.killed_after is not None:
@@ -131,14 +143,20 @@ def _run_child(tests: list[str], tests_dir: Path, target: Path, options: RunOpti
     env = dict(options.env if options.env is not None else os.environ)
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    run = ChildRun()
+    # Lesson tensors are tiny: one thread is faster, and parallel runs don't oversubscribe.
+    env.setdefault("OMP_NUM_THREADS", "1")
+    run = ChildRun(listener=options.on_record)
     with tempfile.TemporaryFile() as output:
         args = _pytest_args(tests, tests_dir, target, write_fd, options.timeout)
-        child = subprocess.Popen(
-            [*options.python, *args],
-            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-            pass_fds=(write_fd,), env=env, cwd=target, start_new_session=True,
-        )  # fmt: skip
+        args += options.pytest_args
+        if options.spawn is not None:
+            child = options.spawn(args, env=env, cwd=target, pass_fd=write_fd, output=output)
+        else:
+            child = subprocess.Popen(
+                [*options.python, *args],
+                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                pass_fds=(write_fd,), env=env, cwd=target, start_new_session=True,
+            )  # fmt: skip
         os.close(write_fd)
         try:
             _follow(child, read_fd, run, options.timeout)
@@ -194,6 +212,8 @@ def _take(run: ChildRun, line: bytes) -> None:
         base = known.__dict__ if known else {"test": test_id, "exercise": "?"}
         run.results[test_id] = TestResult.from_dict({**base, **record})
         run.unfinished = None
+    if run.listener is not None:
+        run.listener({"event": event, **record})
 
 
 def _kill_group(child: subprocess.Popen) -> None:

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader import mutation, stubs
@@ -93,10 +93,14 @@ def check_mutant(course: Course, mutant: mutation.Mutant, options: RunOptions) -
             module.read_text(encoding="utf-8"), mutant.path.read_text(encoding="utf-8")
         )
         module.write_text(patched, encoding="utf-8")
-        result = run_lesson(course, lesson, copy, options)
+        # One rejecting test is enough: stop at the first (the rest report "crashed").
+        fail_fast = replace(options, pytest_args=(*options.pytest_args, "-x"))
+        result = run_lesson(course, lesson, copy, fail_fast)
     if result.error:
         return MutantOutcome(mutant, False, f"could not be graded: {result.error[:300]}")
-    rejected = [t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN)]
+    rejected = [
+        t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN, Status.CRASHED)
+    ] or [t for t in result.tests if t.status is Status.CRASHED]
     by = ", ".join(sorted({t.test.split("::")[-1] for t in rejected})[:3])
     return MutantOutcome(mutant, bool(rejected), by)
 

@@ -699,8 +699,7 @@ else:
 # - `to_grayscale(images)`: a batch of RGB images to luminance, (N, 3, H, W) to
 #   (N, 1, H, W) (see "What the axes mean").
 #
-# Run `learn check lesson2` from the course folder to grade them; a failing test
-# names the call, what it expected and what came back.
+# A failing test names the call, what it expected and what came back.
 
 # %% [markdown]
 # ## Credits and further reading

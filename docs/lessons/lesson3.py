@@ -496,7 +496,6 @@ print("BrokenExp passes gradcheck:",
 #   hand (see "Writing your own autograd Function"), checked with `gradcheck` and on
 #   every available device.
 #
-# Run `learn check lesson3` from the course folder to grade them.
 
 # %% [markdown]
 # ## Credits and further reading

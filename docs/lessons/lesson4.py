@@ -662,7 +662,6 @@ print(f"for scale, the mean square of the data itself: {data.pow(2).mean().item(
 #   grader's own, which must end with at least 95% of the points right and a falling
 #   loss, on the CPU and on every GPU the machine has.
 #
-# Run `learn check lesson4` from the course folder to grade them.
 
 # %% [markdown]
 # ## Credits and further reading

@@ -1,0 +1,340 @@
+"""What `learn grade` writes, all from the one result model: a CSV of grades, the full
+result per submission (JSON), JUnit XML, Gradescope's results.json and a summary.
+
+Every file is written atomically (a temporary file, then a rename), so an interrupted
+run leaves the previous version or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import statistics
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.results import LessonResult, Status, TestResult
+
+KIND = "learn-grade-submission"  # marks a submission's JSON among other files
+CSV_COLUMNS = (
+    "submission", "lesson", "score", "max_score", "percent", "status", "tests", "passed",
+    "flags", "error",
+)  # fmt: skip
+MISSING = "missing: "  # LessonResult.error of a lesson the submission does not have
+FORGED = "forged: "  # a flag that forfeits the lesson's results
+FAILURES = (Status.FAILED, Status.NOT_STARTED)
+
+
+@dataclass
+class Graded:
+    """One submission, graded: a LessonResult per lesson and notes about the whole."""
+
+    submission: str
+    lessons: list[LessonResult]
+    key: str = ""  # what was graded with what: a rerun skips a submission with the same key
+    graded_at: str = ""
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(r.score for r in self.lessons)
+
+    @property
+    def max_score(self) -> float:
+        return sum(r.max_score for r in self.lessons)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": KIND,
+            "submission": self.submission,
+            "score": self.score,
+            "max_score": self.max_score,
+            "graded_at": self.graded_at,
+            "seconds": round(self.seconds, 3),
+            "source": self.source,
+            "key": self.key,
+            "notes": self.notes,
+            "lessons": [r.to_dict() for r in self.lessons],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Graded:
+        if data.get("kind") != KIND:
+            raise ValueError("not a learn grade submission file")
+        return cls(
+            submission=data["submission"],
+            lessons=[LessonResult.from_dict(r) for r in data.get("lessons", [])],
+            key=data.get("key", ""),
+            graded_at=data.get("graded_at", ""),
+            source=data.get("source", ""),
+            notes=list(data.get("notes", [])),
+            seconds=float(data.get("seconds", 0.0)),
+        )
+
+
+def lesson_status(result: LessonResult) -> str:
+    """One word for a lesson's grade in the CSV."""
+    if result.error.startswith(MISSING):
+        return "missing"
+    if any(flag.startswith(FORGED) for flag in result.flags):
+        return "forged"
+    if result.passed:
+        return "passed"
+    return result.status.value
+
+
+def percent(score: float, max_score: float) -> float:
+    return round(100.0 * score / max_score, 1) if max_score else 0.0
+
+
+# ------------------------------------------------------------------------------ files
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def submission_json(graded: Graded) -> str:
+    return json.dumps(graded.to_dict(), indent=2)
+
+
+def grades_csv(graded: list[Graded]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for sub in sorted(graded, key=lambda g: g.submission):
+        for r in sub.lessons:
+            counted = [t for t in r.tests if t.counts]
+            flags = [*sub.notes, *r.flags]
+            writer.writerow(
+                [
+                    sub.submission,
+                    r.lesson,
+                    f"{r.score:g}",
+                    f"{r.max_score:g}",
+                    f"{percent(r.score, r.max_score):g}",
+                    lesson_status(r),
+                    len(counted),
+                    sum(t.status is Status.PASSED for t in counted),
+                    " | ".join(flags)[:1000],
+                    r.error[:500],
+                ]
+            )
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------ JUnit
+
+
+def junit_xml(graded: list[Graded]) -> str:
+    suites = ET.Element("testsuites", name="learn grade")
+    for sub in sorted(graded, key=lambda g: g.submission):
+        for r in sub.lessons:
+            suites.append(_junit_suite(sub, r))
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _junit_suite(sub: Graded, r: LessonResult) -> ET.Element:
+    counts = r.counts_by_status()
+    failures = sum(counts.get(s, 0) for s in FAILURES)
+    skipped = counts.get(Status.NOT_RUN, 0)
+    errors = len(r.tests) - failures - skipped - counts.get(Status.PASSED, 0)
+    suite = ET.Element(
+        "testsuite",
+        name=f"{sub.submission}.{r.lesson}",
+        tests=str(len(r.tests)),
+        failures=str(failures),
+        errors=str(errors),
+        skipped=str(skipped),
+        time=f"{sum(t.duration for t in r.tests):.3f}",
+    )
+    props = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("score", f"{r.score:g}"),
+        ("max_score", f"{r.max_score:g}"),
+        ("status", lesson_status(r)),
+        ("isolation", r.isolation),
+        ("flags", " | ".join([*sub.notes, *r.flags])),
+        ("error", r.error),
+    ):
+        if value:
+            ET.SubElement(props, "property", name=name, value=value)
+    for t in r.tests:
+        suite.append(_junit_case(sub, r, t))
+    return suite
+
+
+def _junit_case(sub: Graded, r: LessonResult, t: TestResult) -> ET.Element:
+    case = ET.Element(
+        "testcase",
+        classname=f"{sub.submission}.{r.lesson}.{t.exercise}",
+        name=t.test.split("::", 1)[-1] + (" (hidden)" if t.hidden else ""),
+        file=t.test.split("::", 1)[0],
+        time=f"{t.duration:.3f}",
+    )
+    text = "\n".join(x for x in (t.message, f"at {t.location}" if t.location else "") if x)
+    if t.status is Status.NOT_RUN:
+        ET.SubElement(case, "skipped", message=t.message)
+    elif t.status in FAILURES:
+        child = ET.SubElement(case, "failure", type=t.status.value, message=_first(t))
+        child.text = text
+    elif t.status is not Status.PASSED:
+        child = ET.SubElement(case, "error", type=t.status.value, message=_first(t))
+        child.text = text
+    return case
+
+
+def _first(t: TestResult) -> str:
+    return (t.message.strip().splitlines() or [t.status.value])[0][:200]
+
+
+# -------------------------------------------------------------------------- Gradescope
+
+
+def gradescope(sub: Graded, hidden_visibility: str = "hidden") -> dict:
+    """Gradescope's results.json for one submission (one entry per test; the
+    instructor's hidden tests with `hidden_visibility`)."""
+    tests = []
+    lines = []
+    for r in sub.lessons:
+        forged = any(flag.startswith(FORGED) for flag in r.flags)
+        word = "under review" if forged else lesson_status(r)  # what the student reads
+        lines.append(f"{r.lesson}: {r.score:g}/{r.max_score:g}  {word}")
+        if forged:
+            lines.append(
+                f"  {r.lesson} could not be graded automatically; your instructor will review it."
+            )
+        elif r.error.startswith(MISSING):
+            lines.append(f"  {r.error.removeprefix(MISSING)}")
+        tests += [_gradescope_test(r, t, hidden_visibility) for t in r.tests]
+    return {
+        "score": sub.score,
+        "execution_time": round(sub.seconds),
+        "output": "\n".join(lines),
+        "output_format": "text",
+        "tests": tests,
+        "extra_data": {
+            "graded_at": sub.graded_at,
+            "notes": sub.notes,
+            "flags": {r.lesson: r.flags for r in sub.lessons if r.flags},
+            "isolation": sub.lessons[0].isolation if sub.lessons else "",
+        },
+    }
+
+
+def _gradescope_test(r: LessonResult, t: TestResult, hidden_visibility: str) -> dict:
+    label = {
+        Status.PASSED: "passed",
+        Status.NOT_STARTED: "not started: still raises NotImplementedError",
+    }.get(t.status, t.status.value)
+    output = label if t.status in (Status.PASSED, Status.NOT_STARTED) else f"{label}: {t.message}"
+    if t.location and t.status is not Status.PASSED:
+        output += f"\nat {t.location}"
+    return {
+        "name": f"{r.lesson} {t.exercise}: {t.test.split('::', 1)[-1]}",
+        "score": t.points if t.status is Status.PASSED else 0.0,
+        "max_score": t.points if t.counts else 0.0,
+        "status": "passed" if t.status is Status.PASSED else "failed",
+        "output": output[:4000],
+        "tags": [r.lesson, t.exercise],
+        "visibility": hidden_visibility if t.hidden else "visible",
+    }
+
+
+# ----------------------------------------------------------------------------- summary
+
+
+@dataclass
+class LessonSummary:
+    lesson: str
+    graded: int
+    mean: float
+    median: float
+    low: float
+    high: float
+    passed: int
+    missing: int
+    flagged: int
+    histogram: list[int]  # submissions per 10 % band: 0-9, 10-19, ..., 90-100
+
+
+def summarize(graded: list[Graded]) -> list[LessonSummary]:
+    by_lesson: dict[str, list[LessonResult]] = {}
+    for sub in graded:
+        for r in sub.lessons:
+            by_lesson.setdefault(r.lesson, []).append(r)
+    summaries = []
+    for lesson, results in by_lesson.items():
+        pcts = [percent(r.score, r.max_score) for r in results]
+        histogram = [0] * 10
+        for p in pcts:
+            histogram[min(int(p // 10), 9)] += 1
+        summaries.append(
+            LessonSummary(
+                lesson=lesson,
+                graded=len(results),
+                mean=round(statistics.fmean(pcts), 1) if pcts else 0.0,
+                median=round(statistics.median(pcts), 1) if pcts else 0.0,
+                low=min(pcts, default=0.0),
+                high=max(pcts, default=0.0),
+                passed=sum(r.passed for r in results),
+                missing=sum(r.error.startswith(MISSING) for r in results),
+                flagged=sum(bool(r.flags) for r in results),
+                histogram=histogram,
+            )
+        )
+    return summaries
+
+
+BARS = " ▁▂▃▄▅▆▇█"
+
+
+def sparkline(histogram: list[int]) -> str:
+    top = max(histogram, default=0)
+    if not top:
+        return " " * len(histogram)
+    return "".join(BARS[round(8 * n / top)] if n else "·" for n in histogram)
+
+
+def summary_markdown(graded: list[Graded]) -> str:
+    rows = [
+        "| lesson | graded | mean % | median % | min % | max % | passed | missing | flagged "
+        "| distribution (0 → 100 %) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for s in summarize(graded):
+        rows.append(
+            f"| {s.lesson} | {s.graded} | {s.mean:g} | {s.median:g} | {s.low:g} | {s.high:g} "
+            f"| {s.passed} | {s.missing} | {s.flagged} | `{sparkline(s.histogram)}` |"
+        )
+    flagged = [
+        (sub.submission, r.lesson, flag)
+        for sub in sorted(graded, key=lambda g: g.submission)
+        for r in sub.lessons
+        for flag in r.flags
+    ]
+    text = f"# Grades\n\n{len(graded)} submission(s)\n\n" + "\n".join(rows) + "\n"
+    if flagged:
+        text += "\n## Flagged for review\n\n"
+        text += "".join(f"- {name} {lesson}: {flag}\n" for name, lesson, flag in flagged[:200])
+    return text

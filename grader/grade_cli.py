@@ -1,0 +1,329 @@
+"""`learn grade ...`: thin click commands over grader.grade (added to the CLI in cli.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from grader import course as course_mod
+from grader import formats
+from grader import grade as grading
+from grader.sandbox import Limits
+
+err = Console(stderr=True, highlight=False)
+
+GRADE_EXIT = """\b
+Exit codes:
+  0  every submission was graded (whatever its score)
+  1  the sandbox failed to start for some lesson: see the CSV's error column
+  2  usage or environment error
+"""
+
+
+class GradeGroup(click.Group):
+    """`learn grade SUBMISSIONS ...` is `learn grade run SUBMISSIONS ...`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=GradeGroup, epilog=GRADE_EXIT)
+def grade() -> None:
+    """Grade a class's submissions as an examiner (for instructors).
+
+    `learn grade SUBMISSIONS --out OUT` grades every folder in SUBMISSIONS, each in its
+    own sandbox, with the course's tests (and your hidden ones); see `learn grade run
+    --help`. `merge` joins the results of several shards, `bundle` builds a Gradescope
+    autograder, `workflow` prints a GitHub Actions workflow.
+    """
+
+
+def _course(path: Path | None):
+    return course_mod.load(path) if path else course_mod.load()
+
+
+def _limits(timeout, lesson_timeout, memory, processes) -> Limits:
+    return Limits(
+        timeout=timeout, lesson_timeout=lesson_timeout, memory_mb=memory, processes=processes
+    )
+
+
+course_option = click.option(
+    "--course",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The course to grade with (default: the one around the working folder).",
+)
+lesson_option = click.option(
+    "--lesson",
+    "lessons",
+    multiple=True,
+    help="A lesson to grade (repeat for several; default: every lesson with tests).",
+)
+tests_option = click.option(
+    "--tests",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Your hidden tests, laid out like grader/tests/ (DIR/lessonN/test_*.py).",
+)
+visibility_option = click.option(
+    "--hidden-visibility",
+    type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
+    default="hidden",
+    show_default=True,
+    help="Gradescope visibility of the hidden tests' results.",
+)
+
+
+def limit_options(function):
+    for option in reversed(
+        [
+            click.option(
+                "--timeout", type=float, default=10.0, show_default=True, help="Seconds per test."
+            ),
+            click.option(
+                "--lesson-timeout",
+                type=float,
+                default=300.0,
+                show_default=True,
+                help="Seconds per lesson and submission, reruns included.",
+            ),
+            click.option(
+                "--memory",
+                type=int,
+                default=2048,
+                show_default=True,
+                help="Megabytes of memory per test process.",
+            ),
+            click.option(
+                "--processes",
+                type=int,
+                default=64,
+                show_default=True,
+                help="Processes and threads a submission may run at once.",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@grade.command(name="run", epilog=GRADE_EXIT)
+@click.argument("submissions", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Output folder."
+)
+@lesson_option
+@tests_option
+@click.option(
+    "--jobs", type=int, default=os.cpu_count() or 1, show_default="the cores", help="In parallel."
+)
+@click.option("--shard", metavar="I/N", help="Grade only the I-th of N shares of the class.")
+@click.option(
+    "--format",
+    "extra",
+    multiple=True,
+    type=click.Choice(["junit", "gradescope"]),
+    help="Also write junit.xml or gradescope/<submission>.json (CSV and JSON always).",
+)
+@click.option("--force", is_flag=True, help="Grade again what is already graded.")
+@click.option(
+    "--gpu",
+    type=click.Choice(["skip", "require"]),
+    default="skip",
+    show_default=True,
+    help="skip: GPU tests are not run and do not count; require: they must run, on a GPU.",
+)
+@limit_options
+@course_option
+@visibility_option
+@click.option(
+    "--isolation",
+    type=click.Choice(["auto", "none"]),
+    default="auto",
+    show_default=True,
+    help="auto: every layer this machine allows; none: process limits only (debugging).",
+)
+def run(
+    submissions: Path,
+    out: Path,
+    lessons: tuple[str, ...],
+    tests: Path | None,
+    jobs: int,
+    shard: str | None,
+    extra: tuple[str, ...],
+    force: bool,
+    gpu: str,
+    timeout: float,
+    lesson_timeout: float,
+    memory: int,
+    processes: int,
+    course: Path | None,
+    hidden_visibility: str,
+    isolation: str,
+) -> None:
+    """Grade every submission in SUBMISSIONS into OUT.
+
+    Each folder in SUBMISSIONS is one submission: laid out like exercises/ (lessonN/
+    folders) or a course checkout that holds one; SUBMISSIONS itself may be the one
+    submission. OUT gets grades.csv (a row per submission and lesson), summary.md and
+    <submission>.json (the full result), each written as soon as it is done; a rerun
+    skips what is already graded with the same tests, unless --force.
+    """
+    chosen = _course(course)
+    options = grading.GradeOptions(
+        out=out,
+        lessons=list(lessons),
+        tests=tests,
+        jobs=max(1, jobs),
+        shard=grading.parse_shard(shard),
+        formats=tuple(extra),
+        force=force,
+        gpu=gpu,
+        limits=_limits(timeout, lesson_timeout, memory, processes),
+        isolation=isolation,
+        hidden_visibility=hidden_visibility,
+    )
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job: stop cleanly
+    try:
+        report = _with_progress(chosen, submissions, options)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print_summary(report)
+    err.print(f"results in {out}/ (grades.csv, summary.md, one JSON per submission)")
+    sys.exit(1 if report.setup_failures else 0)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _with_progress(course, submissions: Path, options) -> grading.Report:
+    if err.is_terminal:
+        columns = (
+            TextColumn("grading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+        )
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("", total=None)
+
+            def start(total: int, skipped: int) -> None:
+                bar.update(task, total=total)
+
+            def done(graded: formats.Graded, skipped: bool) -> None:
+                note = "already graded" if skipped else f"{graded.score:g}/{graded.max_score:g}"
+                bar.update(task, advance=1, description=f"{graded.submission}: {note}")
+
+            return grading.grade(course, submissions, options, start, done)
+
+    count = {"n": 0, "total": 0}
+
+    def start_plain(total: int, skipped: int) -> None:
+        count["total"] = total
+        if skipped:
+            err.print(f"{skipped} of {total} already graded with these tests (--force to redo)")
+
+    def done_plain(graded: formats.Graded, skipped: bool) -> None:
+        count["n"] += 1
+        if not skipped:
+            err.print(
+                f"[{count['n']}/{count['total']}] {escape(graded.submission)}: "
+                f"{graded.score:g}/{graded.max_score:g} in {graded.seconds:.1f} s"
+            )
+
+    return grading.grade(course, submissions, options, start_plain, done_plain)
+
+
+def print_summary(report: grading.Report) -> None:
+    for warning in report.warnings:
+        err.print(f"[yellow]sandbox: {escape(warning)}[/]")
+    table = Table(title="per lesson", title_justify="left")
+    for column in ("lesson", "graded", "mean %", "median %", "min–max %", "passed", "flagged"):
+        table.add_column(column, justify="left" if column == "lesson" else "right")
+    table.add_column("distribution 0 → 100 %")
+    for s in formats.summarize(report.graded):
+        table.add_row(
+            s.lesson,
+            str(s.graded),
+            f"{s.mean:g}",
+            f"{s.median:g}",
+            f"{s.low:g}–{s.high:g}",
+            str(s.passed),
+            str(s.flagged),
+            formats.sparkline(s.histogram),
+        )
+    err.print(table)
+    rate = report.done / report.seconds * 60 if report.seconds and report.done else 0
+    err.print(
+        f"{report.done} graded, {report.skipped} already graded, in {report.seconds:.1f} s"
+        + (f" ({rate:.1f} submissions/minute)" if rate else "")
+    )
+
+
+@grade.command()
+@click.argument(
+    "folders", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False)
+)
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--format", "extra", multiple=True, type=click.Choice(["junit", "gradescope"]))
+def merge(folders: tuple[Path, ...], out: Path, extra: tuple[str, ...]) -> None:
+    """Join the OUT folders of several runs (e.g. --shard I/N in a CI matrix) into one."""
+    graded = grading.merge(list(folders), out, tuple(extra))
+    print_summary(grading.Report(graded=graded))
+    err.print(f"merged {len(graded)} submission(s) into {out}/")
+
+
+@grade.command()
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False))
+@lesson_option
+@tests_option
+@limit_options
+@course_option
+@visibility_option
+def bundle(
+    out: Path,
+    lessons: tuple[str, ...],
+    tests: Path | None,
+    timeout: float,
+    lesson_timeout: float,
+    memory: int,
+    processes: int,
+    course: Path | None,
+    hidden_visibility: str,
+) -> None:
+    """Build a Gradescope autograder in OUT (upload OUT/autograder.zip)."""
+    archive = grading.bundle(
+        _course(course),
+        out,
+        list(lessons),
+        tests,
+        _limits(timeout, lesson_timeout, memory, processes),
+        hidden_visibility,
+    )
+    err.print(f"wrote {archive}: upload it as the assignment's autograder")
+
+
+@grade.command()
+@click.argument("name", type=click.Choice(["student", "roster"]))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write it here.")
+def workflow(name: str, out: Path | None) -> None:
+    """Print a GitHub Actions workflow: `student` (a student's repository) or `roster`
+    (your repository, grading the whole class)."""
+    text = grading.workflow(name)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out}")

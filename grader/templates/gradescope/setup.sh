@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image.
+# Built by `learn grade bundle`: the course (without solutions/ or exercises/) is in
+# /autograder/source; this installs it into /autograder/venv with a CPU build of torch.
+set -euo pipefail
+cd /autograder/source
+
+PYTHON=""
+for candidate in python3.13 python3.12 python3.11; do
+  if command -v "$candidate" >/dev/null 2>&1; then PYTHON="$candidate"; break; fi
+done
+if [ -z "$PYTHON" ]; then
+  apt-get install -y --no-install-recommends python3.11 python3.11-venv
+  PYTHON=python3.11
+fi
+apt-get install -y --no-install-recommends "${PYTHON}-venv" >/dev/null 2>&1 || true
+
+"$PYTHON" -m venv /autograder/venv
+/autograder/venv/bin/pip install --quiet --upgrade pip
+# torch at the version constraints.txt pins, from PyTorch's CPU wheel index: no CUDA.
+/autograder/venv/bin/pip install --quiet -c constraints.txt \
+  --extra-index-url https://download.pytorch.org/whl/cpu torch
+/autograder/venv/bin/pip install --quiet -c constraints.txt .
+/autograder/venv/bin/learn --version

@@ -1,0 +1,523 @@
+"""mkdocs hooks for the notebook pages: the lessons in docs/lessons/*.py.
+
+mkdocs-jupyter turns each jupytext notebook into a page and executes it (with
+`allow_errors: false`, so a cell that raises fails the build unless it carries the
+`raises-exception` tag). These hooks add what the course needs on top:
+
+- the notebooks that are not in mkdocs-jupyter's cache are executed before rendering
+  starts, several at once (one kernel per CPU core), instead of one by one;
+- every lesson listed in course.toml gets an "Exercises" block generated from the
+  catalogue: the stub files, one row per exercise with a link to the section to
+  reread, and the exact `learn check lessonN` command. It is inserted as a markdown
+  cell, so it reaches the page, its table of contents and the downloaded notebook;
+- the notebook as executed during the build is saved next to the page
+  (lessons/lessonN/lessonN.ipynb) and linked from the top of the page;
+- the page works offline: the MathJax and mermaid loaders the notebook template
+  points at a CDN are removed (maths is typeset by the KaTeX copy in
+  docs/assets/vendor), and the build fails if any other remote script remains;
+- the ~600 kB of notebook CSS the template inlines in every page goes to one shared,
+  cacheable stylesheet, with JupyterLab's dark variables for Material's dark palette;
+- search indexes the lesson text by section, without prompts, copy buttons or
+  tracebacks.
+
+See docs/contributing.md for the conventions lesson authors follow.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import copy
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path, PurePath
+
+import jupytext
+import nbformat
+from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.utils import get_relative_url
+from mkdocs_jupyter import convert
+from mkdocs_jupyter import plugin as jupyter_plugin
+from mkdocs_jupyter.config import settings as jupyter_settings
+from nbconvert.preprocessors import ExecutePreprocessor
+
+from grader import course as course_mod
+
+log = logging.getLogger("mkdocs.hooks.lessons")
+
+SHARED_CSS = "assets/stylesheets/notebook.css"
+EXECUTED_DIR = "executed"  # inside mkdocs-jupyter's cache_dir
+GENERATED = "course-generated"  # cell metadata key marking the cells these hooks add
+FIGURE_ALT = "Figure drawn by the code cell above"
+
+
+@dataclass
+class Job:
+    """One notebook page of this build."""
+
+    source: Path  # the lesson as written, e.g. docs/lessons/lesson1.py
+    notebook: nbformat.NotebookNode  # the source plus the generated cells
+    executed: Path  # where the notebook as executed is kept between builds
+    download: Path  # where it goes in the built site
+    cached: bool = False  # mkdocs-jupyter has the page: nothing to execute
+    result: nbformat.NotebookNode | None = None  # the notebook as executed
+    error: Exception | None = None  # what executing it raised
+
+
+class State:
+    def __init__(self) -> None:
+        self.lessons: dict[str, course_mod.Lesson] = {}  # docs-relative page -> lesson
+        self.jobs: dict[str, Job] = {}  # absolute source path -> job
+        self.styles: dict[str, None] = {}  # ordered set of the inlined notebook styles
+        self.cache_dir = Path(".cache/mkdocs-jupyter")
+        self.jupyter: jupyter_plugin.Plugin | None = None
+        self.dirty = False  # `mkdocs serve --dirty` renders only the pages that changed
+
+
+state = State()
+
+
+# -- the catalogue's exercises, as a markdown cell ----------------------------------------
+
+
+def exercises_markdown(lesson: course_mod.Lesson, heading: bool) -> str:
+    """The exercises of `lesson` in markdown: files, table, the command to check them."""
+    files = list(dict.fromkeys(f"exercises/{lesson.id}/{e.file}" for e in lesson.exercises))
+    where = " and ".join(f"`{f}`" for f in files)
+    several = len(files) > 1
+    lines = ["## Exercises", ""] if heading else []
+    lines += [
+        f"Your code goes in {where}. Each stub raises `NotImplementedError` until you write "
+        "it; the last column says which part of this page to reread.",
+        "",
+        "| Exercise | File | Read again |" if several else "| Exercise | Read again |",
+        "| --- | --- | --- |" if several else "| --- | --- |",
+    ]
+    for exercise in lesson.exercises:
+        anchor = course_mod.slugify(exercise.section)
+        file = f" `exercises/{lesson.id}/{exercise.file}` |" if several else ""
+        lines.append(f"| `{exercise.name}` |{file} [{exercise.section}](#{anchor}) |")
+    lines += [
+        "",
+        "Check your work from the course folder:",
+        "",
+        "```bash",
+        f"learn check {lesson.id}",
+        "```",
+        "",
+        f"On a fresh clone, type `./learn check {lesson.id}` instead: its first run installs "
+        "the course into `.venv`. Exit code 0 means every test passed.",
+    ]
+    return "\n".join(lines)
+
+
+def _heading_line(cell: nbformat.NotebookNode, pattern: str) -> bool:
+    if cell.cell_type != "markdown":
+        return False
+    return any(re.match(pattern, line.strip(), re.I) for line in cell.source.splitlines())
+
+
+def with_exercises(nb: nbformat.NotebookNode, lesson: course_mod.Lesson) -> nbformat.NotebookNode:
+    """A copy of `nb` with the generated exercises cell.
+
+    It goes right after the page's own "## Exercises" cell when there is one (so the
+    author's introduction comes first), else as a new section before "## Credits..."
+    or at the end.
+    """
+    nb = copy.deepcopy(nb)
+    cells = nb.cells
+    own = next((i for i, c in enumerate(cells) if _heading_line(c, r"^##\s+exercises\s*$")), None)
+    if own is not None:
+        at, heading = own + 1, False
+    else:
+        credits = (i for i, c in enumerate(cells) if _heading_line(c, r"^##\s+credits"))
+        at, heading = next(credits, len(cells)), True
+    cell = nbformat.v4.new_markdown_cell(exercises_markdown(lesson, heading))
+    cell.metadata[GENERATED] = "exercises"
+    cells.insert(at, cell)
+    return nb
+
+
+# -- executing once, in parallel, keeping the executed notebook -----------------------------
+#
+# mkdocs renders pages one after the other, and mkdocs-jupyter executes each notebook
+# while rendering it: six kernels started one by one. Instead, just before rendering
+# starts (on_nav), every notebook that is not in mkdocs-jupyter's cache is executed,
+# several at once, by the very preprocessor mkdocs-jupyter uses, with its settings.
+# When mkdocs-jupyter then renders the page, its ExecutePreprocessor hands back that
+# result (or raises that error) instead of running the notebook a second time, so the
+# page, the failure message and the cache are the same as without this hook.
+
+_original_preprocess = ExecutePreprocessor.preprocess
+_original_nb2html = convert.nb2html
+_original_nb2md = convert.nb2md
+_rendering: contextvars.ContextVar[Job | None] = contextvars.ContextVar("job", default=None)
+
+
+def _preprocess(self, nb, resources=None, km=None):
+    job = _rendering.get()
+    if job is not None and job.error is not None:
+        raise job.error
+    if job is not None and job.result is not None:
+        nb = job.result
+    else:
+        nb, resources = _original_preprocess(self, nb, resources, km)
+    if job is not None:
+        job.result = nb
+    return nb, resources
+
+
+def _execute(job: Job, settings: dict) -> None:
+    """Run one notebook ahead of rendering (in a worker thread, with its own kernel)."""
+    processor = ExecutePreprocessor(**settings)
+    try:
+        job.result, _ = _original_preprocess(processor, copy.deepcopy(job.notebook), {})
+    except Exception as exc:  # kept, and raised when mkdocs-jupyter renders the page
+        job.error = exc
+
+
+def execute_ahead(jobs: list[Job]) -> None:
+    plugin = state.jupyter
+    if not jobs or plugin is None:
+        return
+    settings = {
+        "kernel_name": plugin.config["kernel_name"],
+        "allow_errors": plugin.config["allow_errors"],
+        "store_widget_state": True,
+        # Quiet the kernel's warning that its local TCP sockets are not encrypted.
+        "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
+    }
+    wanted = os.environ.get("NOTEBOOK_JOBS", "")  # how many kernels at once; default: cores
+    workers = max(1, min(len(jobs), int(wanted) if wanted.isdigit() else os.cpu_count() or 1))
+    log.info("Executing %d notebook(s), %d at a time", len(jobs), workers)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook") as pool:
+        list(pool.map(lambda job: _execute(job, settings), jobs))
+
+
+def _with_job_source(original):
+    """Wrap one of mkdocs-jupyter's converters so it reads the job's notebook."""
+
+    def wrapper(nb_path, *args, **kwargs):
+        job = state.jobs.get(str(Path(nb_path).resolve()))
+        if job is None:
+            return original(nb_path, *args, **kwargs)
+        with tempfile.TemporaryDirectory(prefix="lesson-") as tmp:
+            # An .ipynb makes mkdocs-jupyter append a stray style block: hand it
+            # jupytext's percent format, which is what it reads for our sources anyway.
+            path = Path(tmp) / f"{job.source.stem}.py"
+            jupytext.write(job.notebook, path, fmt="py:percent")
+            if original is not _original_nb2html:
+                return original(str(path), *args, **kwargs)
+            token = _rendering.set(job)
+            try:
+                body = original(str(path), *args, **kwargs)
+            finally:
+                _rendering.reset(token)
+        _keep_executed(job, job.result if job.result is not None else job.notebook)
+        return body
+
+    wrapper.__wrapped__ = original
+    return wrapper
+
+
+def _keep_executed(job: Job, nb: nbformat.NotebookNode) -> None:
+    nb = copy.deepcopy(nb)
+    if len(nb.cells) == len(job.notebook.cells):  # jupytext drops our metadata: restore it
+        for ours, run in zip(job.notebook.cells, nb.cells, strict=True):
+            if GENERATED in ours.metadata:
+                run.metadata[GENERATED] = ours.metadata[GENERATED]
+    for index, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type != "code" or "raises-exception" not in tags:
+            continue
+        if not any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+            log.warning(
+                "%s: code cell %d is tagged raises-exception but raised nothing; "
+                "remove the tag or make it fail as the text says",
+                job.source,
+                index + 1,
+            )
+    job.executed.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, job.executed)
+
+
+def _install() -> None:
+    if getattr(ExecutePreprocessor.preprocess, "_course_hook", False):
+        return
+    _preprocess._course_hook = True
+    ExecutePreprocessor.preprocess = _preprocess
+    convert.nb2html = _with_job_source(_original_nb2html)
+    convert.nb2md = _with_job_source(_original_nb2md)
+
+
+# -- mkdocs events ----------------------------------------------------------------------------
+
+
+def on_startup(command, dirty):
+    state.dirty = dirty
+
+
+def on_config(config):
+    _install()
+    root = Path(config.config_file_path).resolve().parent
+    docs = Path(config.docs_dir).resolve()
+    course = course_mod.load(root)
+    state.lessons = {}
+    for lesson in course.lessons:
+        page = (root / lesson.page).resolve()
+        try:
+            state.lessons[page.relative_to(docs).as_posix()] = lesson
+        except ValueError:
+            log.warning("course.toml: %s's page %s is not under %s", lesson.id, page, docs)
+    state.jupyter = config.plugins.get("mkdocs-jupyter")
+    if state.jupyter is not None:
+        state.cache_dir = Path(state.jupyter.config["cache_dir"])
+    return config
+
+
+def on_pre_build(config):
+    state.jobs = {}
+    state.styles = {}
+
+
+def _will_execute(source: Path) -> bool:
+    plugin = state.jupyter
+    assert plugin is not None
+    ignored = any(PurePath(source).match(p) for p in plugin.config["execute_ignore"])
+    return plugin.config["execute"] and not ignored
+
+
+def _cache_key(source: Path) -> tuple[str, Path | None]:
+    """mkdocs-jupyter's own cache key for this page, and its cache file when enabled."""
+    plugin = state.jupyter
+    assert plugin is not None
+    key = jupyter_plugin._compute_cache_key(str(source), plugin.config, _will_execute(source))
+    cache = jupyter_plugin._get_cache_path(plugin.config["cache_dir"], key)
+    return key, cache if plugin.config["cache"] else None
+
+
+@event_priority(-100)  # after mkdocs-jupyter has made its NotebookFiles
+def on_files(files, config):
+    if state.jupyter is None:
+        return files
+    for file in files:
+        if isinstance(file, jupyter_plugin.NotebookFile):
+            job = _job(file)
+            state.jobs[str(job.source)] = job
+    return files
+
+
+def _job(file) -> Job:
+    source = Path(file.abs_src_path).resolve()
+    nb = jupytext.read(source)
+    lesson = state.lessons.get(file.src_uri)
+    if lesson is not None:
+        nb = with_exercises(nb, lesson)
+    key, cached_page = _cache_key(source)
+    added = hashlib.sha256(
+        json.dumps([c.source for c in nb.cells if GENERATED in c.metadata]).encode()
+    ).hexdigest()[:16]
+    executed = state.cache_dir / EXECUTED_DIR / f"{key}-{added}.ipynb"
+    if cached_page is not None and cached_page.exists() and not executed.exists():
+        # The page is cached but not its executed notebook, or the generated cells
+        # changed (course.toml was edited): render and execute again.
+        cached_page.unlink()
+    download = Path(file.abs_dest_path).parent / source.with_suffix(".ipynb").name
+    job = Job(source, nb, executed, download)
+    job.cached = cached_page is not None and cached_page.exists()
+    return job
+
+
+def on_nav(nav, config, files):
+    # The last event before mkdocs reads and renders the pages.
+    pending = [job for job in state.jobs.values() if not job.cached and _will_execute(job.source)]
+    if state.dirty:  # `mkdocs serve --dirty` only renders the pages that changed
+        pending = [job for job in pending if _modified(files, job.source)]
+    execute_ahead(pending)
+    return nav
+
+
+def _modified(files, source: Path) -> bool:
+    for file in files:
+        if file.abs_src_path and Path(file.abs_src_path).resolve() == source:
+            return file.is_modified()
+    return True
+
+
+_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S)
+_REMOTE = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//|import\(\s*["'](?:https?:)?//""")
+_MERMAID_END = "<!-- End of mermaid configuration -->"
+
+
+def offline(body: str) -> str:
+    """Drop the CDN loaders of the notebook template: MathJax 2 and mermaid."""
+    body = _MATHJAX.sub("", body)
+    body = _SCRIPT.sub(lambda m: "" if "cdnjs" in m[0] or "mermaid" in m[0] else m[0], body)
+    return body.replace(_MERMAID_END, "")
+
+
+def on_page_content(content, page, config, files):
+    job = state.jobs.get(str(Path(page.file.abs_src_path).resolve()))
+    if job is None:
+        return content
+    content = offline(content)
+    for match in _STYLE.finditer(content):
+        state.styles.setdefault(match[1].strip())
+    content = _STYLE.sub("", content)
+    for script in _SCRIPT.findall(content):
+        if _REMOTE.search(script):
+            log.warning("%s: a script still loads from the network: %.120s", job.source, script)
+    content = content.replace(
+        'alt="No description has been provided for this image"', f'alt="{FIGURE_ALT}"'
+    )
+    css = get_relative_url(SHARED_CSS, page.url)
+    name = job.source.name
+    downloads = (
+        '<p class="lesson-downloads">'
+        f'<a href="{job.download.name}" download title="This page as a Jupyter notebook, '
+        'with every output as executed to build it">'
+        f"<code>{job.download.name}</code> executed notebook</a>"
+        f'<a href="{name}" download title="The lesson source: a jupytext percent script">'
+        f"<code>{name}</code> source</a></p>"
+    )
+    return f'<link rel="stylesheet" href="{css}">\n{downloads}\n{content}'
+
+
+# -- search: index the lesson text, section by section ---------------------------------------
+
+_NOISE_CLASSES = {
+    "jp-InputPrompt",
+    "jp-OutputPrompt",
+    "zeroclipboard-container",
+    "clipboard-copy-txt",
+    "celltoolbar",
+    "anchor-link",
+    "lesson-downloads",
+    "jp-RenderedImage",
+}
+_NOISE_TAGS = {"script", "style", "svg", "link"}
+# Dropped, content kept: the cells' nesting, and the highlighter's thousands of spans
+# (the search indexer parses whatever is left, on every build).
+_UNWRAPPED = {"div", "span"}
+_DATA_URI = re.compile(r'src="data:[^"]*"')
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class _Searchable(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.depth = 0
+        self.skip_below: int | None = None
+
+    def _noise(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        classes = set((attrs.get("class") or "").split())
+        stderr = attrs.get("data-mime-type") == "application/vnd.jupyter.stderr"
+        return tag in _NOISE_TAGS or bool(classes & _NOISE_CLASSES) or stderr
+
+    def handle_starttag(self, tag, attrs):
+        void = tag in _VOID
+        if not void:
+            self.depth += 1
+        if self.skip_below is not None:
+            return
+        if self._noise(tag, dict(attrs)):
+            if not void:
+                self.skip_below = self.depth
+            return
+        if tag not in _UNWRAPPED:
+            self.out.append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        if self.skip_below is None and not self._noise(tag, dict(attrs)) and tag not in _UNWRAPPED:
+            self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        depth, self.depth = self.depth, self.depth - 1
+        if self.skip_below is not None:
+            if depth == self.skip_below:
+                self.skip_below = None
+            return
+        if tag not in _UNWRAPPED:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self.skip_below is None:
+            self.out.append(html.escape(data, quote=False))
+
+
+def searchable(body: str) -> str:
+    """The page as the search index should see it.
+
+    Notebook cells nest every heading a few divs deep, which makes Material's indexer
+    file everything after a heading's cell under the page's first section; without
+    the divs each section keeps its own text. Prompts, copy buttons, figures and
+    stderr (tracebacks included) are left out.
+    """
+    parser = _Searchable()
+    parser.feed(_DATA_URI.sub('src=""', body))  # figures are left out: skip their bytes
+    parser.close()
+    return "".join(parser.out)
+
+
+@event_priority(100)  # before the search plugin reads page.content
+def _search_sees_text(context, page, config, nav):
+    if str(Path(page.file.abs_src_path or "").resolve()) in state.jobs:
+        page.course_content = page.content
+        page.content = searchable(page.content)
+    return context
+
+
+@event_priority(-100)  # after it: the page itself is rendered from the real content
+def _page_gets_html(context, page, config, nav):
+    original = getattr(page, "course_content", None)
+    if original is not None:
+        page.content = original
+        del page.course_content
+    return context
+
+
+on_page_context = CombinedEvent(_search_sees_text, _page_gets_html)
+
+
+# -- after the build ---------------------------------------------------------------------------
+
+
+def notebook_css() -> str:
+    """The notebook styles of every page, once, plus JupyterLab's dark variables."""
+    templates = Path(jupyter_settings.templates_dir) / "mkdocs_html" / "assets"
+    dark = (templates / "theme-dark.css").read_text(encoding="utf-8")
+    dark = dark.replace(".jupyter-wrapper{", '[data-md-color-scheme="slate"] .jupyter-wrapper{')
+    return "\n".join([*state.styles, "/* Material's dark palette */", dark]) + "\n"
+
+
+def on_post_build(config):
+    site = Path(config.site_dir)
+    kept = set()
+    for job in state.jobs.values():
+        if job.executed.exists():
+            job.download.parent.mkdir(parents=True, exist_ok=True)
+            job.download.write_bytes(job.executed.read_bytes())
+            kept.add(job.executed.resolve())
+        else:
+            log.warning("%s: no executed notebook to offer for download", job.source)
+    if state.jobs:
+        target = site / SHARED_CSS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(notebook_css(), encoding="utf-8")
+    stale = state.cache_dir / EXECUTED_DIR
+    if stale.is_dir() and not state.dirty:
+        for path in stale.glob("*.ipynb"):
+            if path.resolve() not in kept:
+                path.unlink()

@@ -1,0 +1,10 @@
+"""double never returns."""
+
+
+def double(x):
+    while True:
+        pass
+
+
+def halve(x):
+    return x / 2

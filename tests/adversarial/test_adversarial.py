@@ -1,0 +1,219 @@
+"""`learn grade` against submissions that try to break out, hang the machine or fake
+a grade (tests/adversarial/submissions/), each followed by an honest submission.
+
+The whole class is graded once, two at a time, as an instructor would; every case must
+get the right score, every honest submission full marks, and nothing may be left on
+the machine afterwards. The toy course (tests/conftest.py) keeps it fast.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader import course as course_mod
+from grader import grade as grading
+from grader import sandbox
+from grader.results import Status
+
+HERE = Path(__file__).parent / "submissions"  # files named *.in lose the suffix when used
+
+
+def _toy_course():
+    """tests/conftest.py's toy course, loaded by path: the submissions hold conftest
+    files of their own, so `import conftest` could find the wrong one."""
+    path = Path(__file__).parents[1] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("_toy_course", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+toy_course = _toy_course()
+CATALOGUE, SOLUTION, TESTS, Toy = (
+    toy_course.CATALOGUE,
+    toy_course.SOLUTION,
+    toy_course.TESTS,
+    toy_course.Toy,
+)
+PLANTED = Path("/tmp/learn-adversarial-planted")
+ORPHAN_SLEEPS = ("313.131", "314.141")
+
+P, F, E, T, M, C = (
+    Status.PASSED,
+    Status.FAILED,
+    Status.ERROR,
+    Status.TIMED_OUT,
+    Status.OUT_OF_MEMORY,
+    Status.CRASHED,
+)
+# case: (score out of 4, statuses of test_double_two, test_double_negative, test_halve,
+#        what the flags must say: "forged", "review" or "")
+CASES = {
+    "honest": (4, (P, P, P), ""),
+    "endless_loop": (1, (T, T, P), ""),
+    "alarm_ignored": (1, (T, T, P), ""),
+    "memory_bomb": (1, (M, {M, T}, P), ""),  # creeping: out of memory, or out of time
+    "fork_storm": (1, (T, T, P), ""),
+    "orphans": (4, (P, P, P), "review"),
+    "os_exit_at_import": (0, (C, C, C), "review"),
+    "os_exit_mid_run": (2, (P, C, P), "review"),
+    "sys_exit_at_import": (0, (E, E, E), ""),
+    "huge_output": (1, (E, E, P), ""),  # OSError: File too large
+    "syntax_error": (0, (E, E, E), ""),
+    "missing_file": (0, (E, E, E), ""),
+    "missing_lesson": (0, (E, E, E), ""),
+    "forged_conftest": (0, (F, F, F), "review"),
+    "forged_customize": (0, (F, F, F), "review"),
+    "forged_classify": (0, (C, C, C), "forged"),
+    "forged_callinfo": (0, (C, C, C), "forged"),
+    "forged_hook_plugin": (0, (C, C, C), "forged"),
+    "forged_channel": (0, (C, C, C), "forged"),
+    "channel_flood": (0, (C, C, C), "forged"),
+    "tamper_tests": (0, (F, F, F), "review"),
+    "read_solutions": (0, (F, F, F), "review"),
+    "read_other_submission": (0, (F, F, F), ""),
+    "symlink_out": (0, (E, E, E), "review"),
+    "symlink_inside": (4, (P, P, P), ""),
+    "attack_grader": (4, (P, P, P), "review"),
+}
+# Gains points it should not, and is caught only by review: see docs/instructors.md.
+KNOWN_LIMITS = {"forged_channel_smart": "review"}
+
+ISOLATED = os.geteuid() == 0 and os.path.isdir("/proc")
+pytestmark = pytest.mark.skipif(not ISOLATED, reason="the full sandbox needs root on Linux")
+
+
+def build_course(root: Path) -> Toy:
+    (root / "grader" / "tests" / "toy").mkdir(parents=True)
+    (root / "course.toml").write_text(CATALOGUE, encoding="utf-8")
+    (root / "grader" / "tests" / "toy" / "test_ops.py").write_text(TESTS, encoding="utf-8")
+    toy = Toy(root)
+    toy.write_ops(SOLUTION, "solutions")
+    return toy
+
+
+def build_roster(root: Path, solutions: Path, cases) -> Path:
+    """Each case, then an honest submission graded after it."""
+    roster = root / "submissions"
+    for case in cases:
+        shutil.copytree(HERE / case, roster / case)
+        shutil.copytree(HERE / "honest", roster / f"{case}_then_honest")
+    for path in list(roster.rglob("*.in")):  # conftest.py.in -> conftest.py, ...
+        path.rename(path.with_suffix(""))
+    for path in roster.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("@SOLUTIONS@", str(solutions)).replace("@SUBMISSIONS@", str(roster))
+        path.write_text(text, encoding="utf-8")
+    if "symlink_out" in cases:
+        (roster / "symlink_out" / "toy" / "ops.py").symlink_to(solutions / "toy" / "ops.py")
+    if "symlink_inside" in cases:
+        ops = roster / "symlink_inside" / "toy" / "ops.py"
+        ops.symlink_to(Path("..", "shared", "ops.py"))
+    return roster
+
+
+def sandbox_processes() -> list[int]:
+    return [
+        pid
+        for pid in sandbox._proc_entries()
+        if (sandbox._uid_of(pid) or 0) >= sandbox.UID_BASE
+        and sandbox._uid_of(pid) < sandbox.UID_BASE + 4000
+    ]
+
+
+def orphan_sleeps() -> list[str]:
+    found = []
+    for pid in sandbox._proc_entries():
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if any(mark in cmdline for mark in ORPHAN_SLEEPS):
+            found.append(cmdline)
+    return found
+
+
+LIMITS = sandbox.Limits(timeout=2, lesson_timeout=30, memory_mb=1024, file_mb=8)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("adversarial")
+    toy = build_course(root / "course")
+    cases = [*CASES, *KNOWN_LIMITS]
+    roster = build_roster(root, toy.root / "solutions", cases)
+    PLANTED.unlink(missing_ok=True)
+    course = course_mod.load(toy.root)
+    options = grading.GradeOptions(out=root / "out", jobs=2, limits=LIMITS, formats=("junit",))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sandbox, "KILL_GRACE", 1.0)
+        report = grading.grade(course, roster, options)
+    return {g.submission: g for g in report.graded}, report, root
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_case_gets_the_right_score(graded, case):
+    results, _, _ = graded
+    score, statuses, flagged = CASES[case]
+    (lesson,) = results[case].lessons
+    found = {t.test.split("::")[-1]: t.status for t in lesson.tests}
+    names = ("test_double_two", "test_double_negative", "test_halve")
+    for name, expected in zip(names, statuses, strict=True):
+        assert found[name] in (expected if isinstance(expected, set) else {expected}), lesson.tests
+    assert lesson.score == score and lesson.max_score == 4
+    flags = " ".join([*results[case].notes, *lesson.flags])
+    if flagged == "forged":
+        assert "forged:" in flags and lesson.error.startswith("results not trusted")
+    else:
+        assert "forged:" not in flags, flags
+    if flagged == "review":
+        assert "review:" in flags
+
+
+@pytest.mark.parametrize("case", list(CASES) + list(KNOWN_LIMITS))
+def test_the_honest_submission_after_each_case_gets_full_marks(graded, case):
+    results, _, _ = graded
+    (lesson,) = results[f"{case}_then_honest"].lessons
+    assert lesson.score == lesson.max_score == 4, lesson.tests
+    assert lesson.flags == [] and not lesson.error
+
+
+def test_a_smart_forgery_is_flagged_for_review(graded):
+    results, _, _ = graded
+    (lesson,) = results["forged_channel_smart"].lessons
+    assert any(flag.startswith("review:") for flag in lesson.flags), lesson.flags
+
+
+def test_every_result_names_its_isolation(graded):
+    results, report, _ = graded
+    assert "dedicated unprivileged user" in report.isolation
+    for sub in results.values():
+        for lesson in sub.lessons:
+            assert lesson.isolation.startswith(("learn grade examiner", "not run"))
+
+
+def test_nothing_is_left_on_the_machine(graded):
+    _, _, root = graded
+    assert sandbox_processes() == []
+    assert orphan_sleeps() == []
+    assert not PLANTED.exists(), "a submission wrote into the machine's /tmp"
+    assert not list(Path("/tmp").glob("learn-grade-*")), "the sandbox folder was left"
+    assert (root / "course" / "grader" / "tests" / "toy" / "test_ops.py").read_text() == TESTS
+    for controller in ("pids", "memory", "cpu"):
+        assert not list(Path("/sys/fs/cgroup", controller).rglob("learn-grade-*"))
+
+
+def test_outputs_are_complete(graded):
+    results, _, root = graded
+    out = root / "out"
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert len(rows) == 1 + len(results)
+    assert not list(out.glob(".tmp-*"))
+    assert (out / "junit.xml").read_text().count("<testsuite ") == len(results)
+    missing = next(r for r in rows if r.startswith("missing_lesson,"))
+    assert ",missing," in missing

@@ -1,0 +1,56 @@
+"""Helpers shared by the site tests: where things are, and which pages exist."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def lessons() -> list[dict]:
+    """The lessons of course.toml, in order."""
+    return tomllib.loads((ROOT / "course.toml").read_text(encoding="utf-8"))["lessons"]
+
+
+def lesson_url(lesson: dict) -> str:
+    """lessons/lesson1/ for docs/lessons/lesson1.py."""
+    page = Path(lesson["page"]).relative_to("docs")
+    return f"{page.with_suffix('').as_posix()}/"
+
+
+def page_urls() -> list[str]:
+    """Every page of the site, as a URL relative to its root ('' is the home page)."""
+    urls = []
+    for path in sorted(DOCS.rglob("*.md")):
+        rel = path.relative_to(DOCS).with_suffix("")
+        if rel.name == "index":
+            rel = rel.parent
+        urls.append("" if rel == Path(".") else f"{rel.as_posix()}/")
+    return urls + [lesson_url(lesson) for lesson in lessons()]
+
+
+def load_hook(name: str):
+    """One of mkdocs_hooks/*.py, imported the way mkdocs imports hooks."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        f"hook_{name}", ROOT / "mkdocs_hooks" / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

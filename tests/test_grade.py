@@ -1,0 +1,376 @@
+"""`learn grade` as an instructor uses it: finding submissions, shards and merge,
+resuming, hidden tests, the formats, the CLI, and a machine with less isolation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader import course as course_mod
+from grader import formats
+from grader import grade as grading
+from grader.course import CourseError
+from grader.formats import Graded
+from grader.results import LessonResult, Status, TestResult
+from grader.sandbox import Limits
+
+LEARN = str(Path(sys.executable).with_name("learn"))
+ADVERSARIAL = Path(__file__).parent / "adversarial" / "submissions"
+WRONG_HALVE = "def double(x):\n    return 2 * x\n\ndef halve(x):\n    return x\n"
+LIMITS = Limits(timeout=5, lesson_timeout=60, memory_mb=1024)
+HIDDEN = """
+import pytest
+
+from grader.testkit import call, exercise_module, expect_equal
+
+ops = exercise_module("toy.ops")
+
+
+@pytest.mark.exercise("halve")
+@pytest.mark.points(3)
+def test_halve_odd():
+    expect_equal(call(ops.halve, 3), 1.5)
+"""
+
+
+def roster(toy, names: dict[str, str | None]) -> Path:
+    """A class: each name's toy/ops.py (None: the reference solution)."""
+    folder = toy.root / "submissions"
+    for name, source in names.items():
+        ops = folder / name / "toy" / "ops.py"
+        ops.parent.mkdir(parents=True)
+        (ops.parent / "__init__.py").touch()
+        reference = toy.root / "solutions" / "toy" / "ops.py"
+        ops.write_text(source if source is not None else reference.read_text())
+    return folder
+
+
+def options(out: Path, **kwargs) -> grading.GradeOptions:
+    return grading.GradeOptions(out=out, jobs=kwargs.pop("jobs", 2), limits=LIMITS, **kwargs)
+
+
+def scores(report) -> dict[str, float]:
+    return {g.submission: g.score for g in report.graded}
+
+
+# ------------------------------------------------------------------- submissions
+
+
+def test_submissions_are_found_in_every_layout(toy):
+    course = course_mod.load(toy.root)
+    lessons = [course.lesson("toy")]
+    folder = toy.root / "class"
+    (folder / "plain" / "toy").mkdir(parents=True)
+    (folder / "checkout" / "exercises" / "toy").mkdir(parents=True)
+    (folder / "empty").mkdir()
+    (folder / ".git").mkdir()
+    found = {s.name: s for s in grading.find_submissions(folder, course, lessons)}
+    assert set(found) == {"plain", "checkout", "empty"}
+    assert found["plain"].exercises == folder / "plain"
+    assert found["checkout"].exercises == folder / "checkout" / "exercises"
+    assert found["empty"].exercises is None
+    (single,) = grading.find_submissions(folder / "checkout", course, lessons)
+    assert single.name == "checkout"
+    loose = toy.root / "loose"
+    loose.mkdir()
+    (loose / "ops.py").write_text("")
+    (flat,) = grading.find_submissions(loose, course, lessons)
+    assert flat.flat is lessons[0]
+    with pytest.raises(CourseError, match="no such folder"):
+        grading.find_submissions(toy.root / "nowhere", course, lessons)
+
+
+def test_shards_split_a_class_round_robin():
+    subs = [grading.Submission(name, Path(name), None) for name in "edcba"]
+    shares = [grading.select_shard(subs, (i, 3)) for i in (1, 2, 3)]
+    assert [[s.name for s in share] for share in shares] == [["a", "d"], ["b", "e"], ["c"]]
+    assert grading.parse_shard("2/3") == (2, 3)
+    for bad in ("3", "0/0", "a/b"):
+        with pytest.raises(CourseError):
+            grading.parse_shard(bad)
+    with pytest.raises(CourseError):
+        grading.select_shard(subs, (4, 3))
+
+
+def test_safe_names_never_collide_or_escape():
+    assert grading.safe_name("alice") == "alice"
+    odd = grading.safe_name("../../etc/passwd")
+    assert "/" not in odd and not odd.startswith(".")
+    assert grading.safe_name("a b") != grading.safe_name("a_b")
+    assert grading.safe_name("grades") != "grades"
+
+
+# ---------------------------------------------------------------------- grading
+
+
+def test_grade_shards_merge_and_resume(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None, "ben": WRONG_HALVE, "cat": None, "dan": "syntax error("})
+    first = grading.grade(course, folder, options(tmp_path / "s1", shard=(1, 2)))
+    second = grading.grade(course, folder, options(tmp_path / "s2", shard=(2, 2)))
+    assert set(scores(first)) | set(scores(second)) == {"ann", "ben", "cat", "dan"}
+    assert not set(scores(first)) & set(scores(second))
+    merged = grading.merge([tmp_path / "s1", tmp_path / "s2"], tmp_path / "all", ("junit",))
+    assert {g.submission: g.score for g in merged} == {"ann": 4, "ben": 3, "cat": 4, "dan": 0}
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "all" / "grades.csv").read_text())))
+    assert [r["submission"] for r in rows] == ["ann", "ben", "cat", "dan"]
+    assert rows[1]["status"] == "failed" and rows[1]["percent"] == "75"
+    assert "| toy | 4 |" in (tmp_path / "all" / "summary.md").read_text()
+
+    # a rerun skips what is graded; a changed submission, or --force, is graded again
+    again = grading.grade(course, folder, options(tmp_path / "s1", shard=(1, 2)))
+    assert again.done == 0 and again.skipped == len(first.graded)
+    (folder / "ann" / "toy" / "ops.py").write_text(WRONG_HALVE)
+    changed = grading.grade(course, folder, options(tmp_path / "s1", shard=(1, 2)))
+    assert changed.done == 1 and scores(changed)["ann"] == 3
+    forced = grading.grade(course, folder, options(tmp_path / "s1", shard=(1, 2), force=True))
+    assert forced.done == len(first.graded)
+
+
+def test_an_interrupted_run_keeps_what_finished_and_no_half_file(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None, "ben": None, "cat": None})
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / ".tmp-ann.json.stale").write_text("{half")
+
+    def stop(graded, skipped):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        grading.grade(course, folder, options(out, jobs=1), on_done=stop)
+    written = sorted(p.name for p in out.iterdir())
+    assert len([n for n in written if n.endswith(".json")]) == 1, written
+    assert not [n for n in written if n.startswith(".tmp-")]
+    json.loads(next(out.glob("*.json")).read_text())  # whole, never half
+    resumed = grading.grade(course, folder, options(out))
+    assert resumed.skipped == 1 and resumed.done == 2
+    assert scores(resumed) == {"ann": 4, "ben": 4, "cat": 4}
+
+
+def test_hidden_tests_count_and_stay_hidden(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    hidden = tmp_path / "hidden" / "toy"
+    hidden.mkdir(parents=True)
+    (hidden / "test_more.py").write_text(HIDDEN)
+    folder = roster(toy, {"ann": None, "ben": WRONG_HALVE})
+    out = tmp_path / "out"
+    report = grading.grade(
+        course, folder, options(out, tests=hidden.parent, formats=("gradescope", "junit"))
+    )
+    assert scores(report) == {"ann": 7, "ben": 3}
+    ben = next(g for g in report.graded if g.submission == "ben").lessons[0]
+    (secret,) = [t for t in ben.tests if t.hidden]
+    assert secret.points == 3 and secret.status is Status.FAILED
+    assert "hidden tests" in ben.isolation
+    gradescope = json.loads((out / "gradescope" / "ben.json").read_text())
+    assert gradescope["score"] == 3
+    visibility = {t["name"].split(": ")[-1]: t["visibility"] for t in gradescope["tests"]}
+    assert visibility["test_halve_odd"] == "hidden"
+    assert visibility["test_halve"] == "visible"
+    assert "(hidden)" in (out / "junit.xml").read_text()
+
+
+def test_gpu_require_on_a_machine_without_one_is_refused(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None})
+    with pytest.raises(CourseError, match="no CUDA or MPS"):
+        grading.grade(course, folder, options(tmp_path / "out", gpu="require"))
+
+
+@pytest.mark.parametrize(
+    "case, score, forged",
+    [("honest", 4, False), ("forged_classify", 0, True), ("tamper_tests", 0, True)],
+)
+def test_with_process_limits_only_forgeries_are_still_caught(toy, tmp_path, case, score, forged):
+    """--isolation none (a machine that allows nothing more): the record checks, the
+    canary and the check of the tests on disk still hold."""
+    course = course_mod.load(toy.root)
+    folder = tmp_path / "class"
+    shutil.copytree(ADVERSARIAL / case, folder / case)
+    report = grading.grade(course, folder, options(tmp_path / "out", isolation="none"))
+    (graded,) = report.graded
+    lesson = graded.lessons[0]
+    assert lesson.score == score
+    assert any(f.startswith("forged:") for f in lesson.flags) is forged
+    assert "namespaces: none" in lesson.isolation
+
+
+# ---------------------------------------------------------------------- formats
+
+
+def sample() -> list[Graded]:
+    def test(name, status, points=1.0, hidden=False):
+        return TestResult(f"tests/toy/test_ops.py::{name}", "double", points, status,
+                          message=f"{status.value} here", hidden=hidden)  # fmt: skip
+
+    ok = LessonResult("toy", "ann", [test("a", Status.PASSED), test("b", Status.PASSED, 2)])
+    mixed = LessonResult(
+        "toy",
+        "ben",
+        [
+            test("a", Status.PASSED),
+            test("b", Status.FAILED, 2),
+            test("c", Status.TIMED_OUT),
+            test("d", Status.NOT_RUN),
+            test("e", Status.NOT_STARTED, hidden=True),
+        ],
+        flags=["review: toy/ops.py:1 uses subprocess"],
+    )
+    forged = LessonResult(
+        "toy", "cat", [test("a", Status.CRASHED)], error="results not trusted",
+        flags=["forged: a test that always fails was reported passed"],
+    )  # fmt: skip
+    missing = LessonResult("toy", "dan", [test("a", Status.ERROR)], error=formats.MISSING + "no")
+    results = [ok, mixed, forged, missing]
+    return [Graded(n, [r]) for n, r in zip(["ann", "ben", "cat", "dan"], results, strict=True)]
+
+
+def test_csv_has_a_row_per_submission_and_lesson():
+    rows = list(csv.DictReader(io.StringIO(formats.grades_csv(sample()))))
+    assert [(r["submission"], r["score"], r["max_score"], r["status"]) for r in rows] == [
+        ("ann", "3", "3", "passed"),
+        ("ben", "1", "5", "timed out"),
+        ("cat", "0", "1", "forged"),
+        ("dan", "0", "1", "missing"),
+    ]
+    assert "subprocess" in rows[1]["flags"]
+
+
+def test_junit_counts_failures_errors_and_skips():
+    root = ET.fromstring(formats.junit_xml(sample()))
+    ben = next(s for s in root.iter("testsuite") if s.get("name") == "ben.toy")
+    assert (ben.get("tests"), ben.get("failures"), ben.get("errors"), ben.get("skipped")) == (
+        "5", "2", "1", "1",
+    )  # fmt: skip
+    props = {p.get("name"): p.get("value") for p in ben.iter("property")}
+    assert props["score"] == "1" and props["max_score"] == "5"
+
+
+def test_gradescope_scores_every_test_and_hides_hidden_ones():
+    ben = formats.gradescope(sample()[1])
+    assert ben["score"] == 1
+    assert sum(t["max_score"] for t in ben["tests"]) == 5  # not run: no points either way
+    by_name = {t["name"].split(": ")[-1]: t for t in ben["tests"]}
+    assert by_name["e"]["visibility"] == "hidden" and by_name["a"]["visibility"] == "visible"
+    assert by_name["b"]["status"] == "failed" and by_name["a"]["status"] == "passed"
+    cat = formats.gradescope(sample()[2])
+    assert "instructor will review" in cat["output"] and "forged" not in cat["output"]
+
+
+def test_summary_counts_and_shows_the_distribution():
+    (toy,) = formats.summarize(sample())
+    assert (toy.graded, toy.passed, toy.missing, toy.flagged) == (4, 1, 1, 2)
+    assert toy.histogram == [2, 0, 1, 0, 0, 0, 0, 0, 0, 1]
+    assert len(formats.sparkline(toy.histogram)) == 10
+
+
+def test_write_atomic_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch):
+    path = tmp_path / "grades.csv"
+    formats.write_atomic(path, "old")
+
+    def boom(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        formats.write_atomic(path, "new")
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]
+
+
+# -------------------------------------------------------------------------- CLI
+
+
+def learn(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [LEARN, *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+        env={"COLUMNS": "160", "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"},
+    )  # fmt: skip
+
+
+def test_cli_grade_then_merge(toy, tmp_path):
+    roster(toy, {"ann": None, "ben": WRONG_HALVE})
+    run = learn(
+        "grade", "submissions", "--out", str(tmp_path / "out"), "--jobs", "2",
+        "--format", "junit", "--timeout", "5", cwd=toy.root,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 graded" in run.stderr and "toy" in run.stderr
+    assert (tmp_path / "out" / "junit.xml").is_file()
+    run = learn("grade", "merge", str(tmp_path / "out"), "--out", "merged", cwd=toy.root)
+    assert run.returncode == 0, run.stderr
+    assert (toy.root / "merged" / "grades.csv").read_text().count("\n") == 3
+    run = learn("grade", "nowhere", "--out", "x", cwd=toy.root)
+    assert run.returncode == 2
+
+
+def test_cli_bundle_leaves_the_solutions_out(toy, tmp_path):
+    hidden = tmp_path / "hidden" / "toy"
+    hidden.mkdir(parents=True)
+    (hidden / "test_more.py").write_text(HIDDEN)
+    run = learn(
+        "grade", "bundle", "--out", str(tmp_path / "gs"), "--tests", str(hidden.parent),
+        cwd=toy.root,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    names = zipfile.ZipFile(tmp_path / "gs" / "autograder.zip").namelist()
+    assert {"setup.sh", "run_autograder", "course.toml"} <= set(names)
+    assert "grader/tests/toy/test_ops.py" in names and "hidden-tests/toy/test_more.py" in names
+    assert not [n for n in names if n.startswith(("solutions", "exercises"))]
+    script = (tmp_path / "gs" / "run_autograder").read_text()
+    assert "--tests /autograder/source/hidden-tests" in script and "--format gradescope" in script
+    assert os.access(tmp_path / "gs" / "run_autograder", os.X_OK)
+
+
+@pytest.mark.parametrize("name", ["student", "roster"])
+def test_cli_workflow_templates(toy, name):
+    run = learn("grade", "workflow", name, cwd=toy.root)
+    assert run.returncode == 0 and "learn grade" in run.stdout and "jobs:" in run.stdout
+
+
+def test_one_submission_the_grader_fails_on_does_not_stop_the_class(toy, tmp_path, monkeypatch):
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None, "ben": None})
+    real = grading.grade_submission
+
+    def flaky(sandbox, slot, sub, *args, **kwargs):
+        if sub.name == "ben":
+            raise OSError("disk on fire")
+        return real(sandbox, slot, sub, *args, **kwargs)
+
+    monkeypatch.setattr(grading, "grade_submission", flaky)
+    report = grading.grade(course, folder, options(tmp_path / "out"))
+    assert scores(report) == {"ann": 4, "ben": 0}
+    ben = next(g for g in report.graded if g.submission == "ben").lessons[0]
+    assert "disk on fire" in ben.error and report.setup_failures == 1
+    monkeypatch.setattr(grading, "grade_submission", real)
+    again = grading.grade(course, folder, options(tmp_path / "out"))
+    assert again.done == 1 and scores(again) == {"ann": 4, "ben": 4}
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="sandbox users are only made as root")
+def test_two_gradings_on_one_machine_never_share_a_user():
+    from grader.sandbox import reserve_uids
+
+    first, first_locks = reserve_uids(2)
+    second, second_locks = reserve_uids(2)
+    try:
+        assert len(first) == len(second) == 2 and not set(first) & set(second)
+    finally:
+        for fd in first_locks + second_locks:
+            os.close(fd)
+    third, third_locks = reserve_uids(2)
+    for fd in third_locks:
+        os.close(fd)
+    assert third == first
