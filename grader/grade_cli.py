@@ -245,13 +245,13 @@ def _with_progress(course, submissions: Path, options) -> grading.Report:
     return grading.grade(course, submissions, options, start_plain, done_plain)
 
 
-def print_summary(report: grading.Report) -> None:
+def print_summary(report: grading.Report, counts: bool = True) -> None:
     for warning in report.warnings:
         err.print(f"[yellow]sandbox: {escape(warning)}[/]")
-    table = Table(title="per lesson", title_justify="left")
-    for column in ("lesson", "graded", "mean %", "median %", "min–max %", "passed", "flagged"):
+    table = Table(title="per lesson (scores in %)", title_justify="left")
+    for column in ("lesson", "graded", "mean", "median", "range", "passed", "flagged"):
         table.add_column(column, justify="left" if column == "lesson" else "right")
-    table.add_column("distribution 0 → 100 %")
+    table.add_column("0 → 100", no_wrap=True)
     for s in formats.summarize(report.graded):
         table.add_row(
             s.lesson,
@@ -264,6 +264,8 @@ def print_summary(report: grading.Report) -> None:
             formats.sparkline(s.histogram),
         )
     err.print(table)
+    if not counts:
+        return
     rate = report.done / report.seconds * 60 if report.seconds and report.done else 0
     err.print(
         f"{report.done} graded, {report.skipped} already graded, in {report.seconds:.1f} s"
@@ -280,7 +282,7 @@ def print_summary(report: grading.Report) -> None:
 def merge(folders: tuple[Path, ...], out: Path, extra: tuple[str, ...]) -> None:
     """Join the OUT folders of several runs (e.g. --shard I/N in a CI matrix) into one."""
     graded = grading.merge(list(folders), out, tuple(extra))
-    print_summary(grading.Report(graded=graded))
+    print_summary(grading.Report(graded=graded), counts=False)
     err.print(f"merged {len(graded)} submission(s) into {out}/")
 
 

@@ -9,10 +9,20 @@ the reference class of that name. Its imports are added to the module.
 from __future__ import annotations
 
 import ast
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course, Lesson
+
+# CPython 3.11's ast.parse is not safe to run in two threads at once (it can fail with
+# "AST constructor recursion depth mismatch"), and verify applies mutants in threads.
+_parsing = threading.Lock()
+
+
+def _parse(source: str) -> ast.Module:
+    with _parsing:
+        return ast.parse(source)
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,7 @@ class Mutant:
 
     @property
     def description(self) -> str:
-        doc = ast.get_docstring(ast.parse(self.path.read_text(encoding="utf-8"))) or ""
+        doc = ast.get_docstring(_parse(self.path.read_text(encoding="utf-8"))) or ""
         return doc.strip().splitlines()[0] if doc.strip() else self.name
 
 
@@ -52,7 +62,7 @@ def apply(solution: str, mutant: str) -> str:
     """The solution module with the mutant's definitions swapped in."""
     lines = solution.splitlines(keepends=True)
     mutant_lines = mutant.splitlines(keepends=True)
-    tree, patch = ast.parse(solution), ast.parse(mutant)
+    tree, patch = _parse(solution), _parse(mutant)
     targets = _defs(tree.body)
     edits: list[tuple[int, int, str]] = []  # (start, end, new text) in solution lines
     appended: list[str] = []

@@ -904,6 +904,8 @@ class Sandbox:
     # -- set-up and tear-down
 
     def __enter__(self) -> Sandbox:
+        if not sys.platform.startswith("linux"):
+            raise CourseError("learn grade runs on Linux (a CI runner, a VM, a container)")
         self.base = Path(tempfile.mkdtemp(prefix="learn-grade-"))
         os.chmod(self.base, 0o711)
         try:

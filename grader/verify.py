@@ -143,6 +143,8 @@ def verify(
                 outcome = future.result()
             except CourseError as exc:
                 outcome = Check(lesson_id, "the lesson can be graded", False, str(exc))
+            except Exception as exc:  # a bug in a mutant or the grader: report, go on
+                outcome = Check(lesson_id, "a check ran", False, f"{type(exc).__name__}: {exc}")
             for item in outcome if isinstance(outcome, list) else [outcome]:
                 target = report.mutants if isinstance(item, MutantOutcome) else report.checks
                 target.append(item)

@@ -1,15 +1,17 @@
 """Benchmark `learn grade`: submissions per minute with --jobs 1 and --jobs 2, and the
 overhead per submission and lesson over running the same tests directly.
 
-    sudo .venv/bin/python benchmarks/grading/bench.py --count 100 --repeat 2
+    sudo .venv/bin/python benchmarks/grading/bench.py --count 100 --sample 2
 
 Generates COUNT submissions of lessons 1 and 5 (lesson 5 only where its reference
 solutions pass): 4 in 10 correct, 4 in 10 partly wrong (one or two of the course's
 mutants applied per lesson), 2 in 10 broken (the stubs, a syntax error, a missing
-lesson, a crash at import). Each round grades them all with --jobs 1, then --jobs 2,
-then, on a sample (every --sample-th), runs each submission's tests directly
-(grader.runner.run_lesson, as `learn check --path` does) and graded, back to back,
-for the overhead. Figures go to stdout and, as JSON, to --json.
+lesson, a crash at import), split in two halves with every kind in each. Each round
+grades half A with --jobs 1 then --jobs 2, half B with --jobs 2 then --jobs 1 (ABBA:
+a load that drifts during the run hits both alike); then, for a sample of half A
+(every --sample-th), runs each submission's tests directly (grader.runner.run_lesson,
+as `learn check --path` does) and graded, back to back, for the overhead. Figures go
+to stdout and, as JSON, to --json.
 """
 
 from __future__ import annotations
@@ -149,20 +151,40 @@ def main() -> None:
     try:
         folder = work / "class"
         kinds = generate(course, lessons, folder, args.count)
-        names = sorted(kinds)[:: args.sample]
+        for i, name in enumerate(sorted(kinds)):  # two halves, each with every kind
+            (folder / ("A" if i % 20 < 10 else "B")).mkdir(exist_ok=True)
+            (folder / name).rename(folder / ("A" if i % 20 < 10 else "B") / name)
+        names = [n for n in sorted(kinds) if (folder / "A" / n).is_dir()][:: args.sample]
         for r in range(args.repeat):
-            one = grade_all(course, lessons, folder, work / f"out1-{r}", 1, args.timeout)
-            two = grade_all(course, lessons, folder, work / f"out2-{r}", 2, args.timeout)
-            pairs = paired(course, lessons, folder, names, args.timeout)
+            # ABBA: jobs 1 then 2 on the first half, 2 then 1 on the second, so that a
+            # load that drifts while the benchmark runs hits both alike.
+            halves = [folder / "A", folder / "B"]
+            runs = {1: [], 2: []}
+            for half, order in zip(halves, [(1, 2), (2, 1)], strict=True):
+                for jobs in order:
+                    out = work / f"out{jobs}-{r}-{half.name}"
+                    runs[jobs].append(grade_all(course, lessons, half, out, jobs, args.timeout))
+            one = {
+                "wall_s": sum(x["wall_s"] for x in runs[1]),
+                "scores": {k: v for x in runs[1] for k, v in x["scores"].items()},
+            }
+            two = {
+                "wall_s": sum(x["wall_s"] for x in runs[2]),
+                "scores": {k: v for x in runs[2] for k, v in x["scores"].items()},
+            }
+            pairs = paired(course, lessons, folder / "A", names, args.timeout)
             overhead = [(p["graded"] - p["direct"]) / max(1, p["lessons"]) for p in pairs]
             overhead_cpu = [
                 (p["graded_cpu"] - p["direct_cpu"]) / max(1, p["lessons"]) for p in pairs
             ]
             found = {
                 "round": r + 1,
-                "jobs1_per_minute": one["per_minute"],
-                "jobs2_per_minute": two["per_minute"],
+                "jobs1_per_minute": 60 * args.count / one["wall_s"],
+                "jobs2_per_minute": 60 * args.count / two["wall_s"],
                 "speedup": one["wall_s"] / two["wall_s"],
+                "speedup_per_half": [
+                    a["wall_s"] / b["wall_s"] for a, b in zip(runs[1], runs[2], strict=True)
+                ],
                 "jobs1_wall_s": one["wall_s"],
                 "jobs2_wall_s": two["wall_s"],
                 "overhead_per_lesson_s_median": statistics.median(overhead),
@@ -179,7 +201,7 @@ def main() -> None:
             }
             rounds.append(found)
             print(json.dumps(found, indent=2))
-            print(f"isolation: {one['isolation']}")
+            print(f"isolation: {runs[1][0]['isolation']}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
