@@ -113,6 +113,7 @@ def build_roster(root: Path, solutions: Path, cases) -> Path:
         (roster / "symlink_out" / "toy" / "ops.py").symlink_to(solutions / "toy" / "ops.py")
     if "symlink_inside" in cases:
         ops = roster / "symlink_inside" / "toy" / "ops.py"
+        ops.parent.mkdir(parents=True, exist_ok=True)  # git keeps no empty folder
         ops.symlink_to(Path("..", "shared", "ops.py"))
     return roster
 
