@@ -86,6 +86,7 @@ class Report:
     done: int = 0  # graded in this run
     skipped: int = 0  # already graded with the same tests (no --force)
     seconds: float = 0.0
+    setup_seconds: float = 0.0  # making the sandbox: the runtime, the probe, the collection
     isolation: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -264,6 +265,7 @@ def grade(
     if todo:
         jobs = max(1, min(options.jobs, len(todo)))
         secrets = [submissions.expanduser().resolve(), out]
+        setup = time.monotonic()
         with Sandbox(
             course,
             lessons,
@@ -274,13 +276,18 @@ def grade(
             gpu=options.gpu,
             isolate=options.isolation,
         ) as sandbox:
+            report.setup_seconds = time.monotonic() - setup
             report.isolation = sandbox.stamp()
             report.warnings = list(sandbox.host.warnings)
-            for graded in _run_pool(sandbox, todo, lessons, jobs, out, options):
-                results[graded.submission] = graded
-                report.done += 1
-                if on_done:
-                    on_done(graded, False)
+            finished = _run_pool(sandbox, todo, lessons, jobs, out, options)
+            try:
+                for graded in finished:
+                    results[graded.submission] = graded
+                    report.done += 1
+                    if on_done:
+                        on_done(graded, False)
+            finally:
+                finished.close()  # on an interrupt: stop the workers before the sandbox goes
     report.graded = [results[s.name] for s in subs if s.name in results]
     write_reports(out, report.graded, options.formats, options.hidden_visibility)
     report.seconds = time.monotonic() - started

@@ -108,8 +108,11 @@ class Limits:
     def lesson_message(self) -> str:
         return f"the lesson's time limit ({self.lesson_timeout:g} s) ran out"
 
-    def describe(self, address_space: bool, processes: bool) -> str:
-        memory = f"memory {self.memory_mb} MB/process" if address_space else "memory: cgroup only"
+    def describe(self, address_space: bool, processes: bool, cgroup_memory: bool = False) -> str:
+        if address_space:
+            memory = f"memory {self.memory_mb} MB/process"
+        else:  # a GPU about: CUDA needs more address space than any limit would allow
+            memory = "memory by cgroup only" if cgroup_memory else "memory NOT limited"
         count = f"{self.processes} processes" if processes else "processes NOT limited"
         return (
             f"test {self.timeout:g} s CPU ({self.wall_limit:g} s wall), "
@@ -621,7 +624,8 @@ class Host:
         else:
             parts.append("cgroup: none")
         processes = self.users or bool(self.cgroups) or not self.root
-        parts.append(f"limits: {limits.describe(address_space, processes)}")
+        cgroup_memory = bool(self.cgroups) and "memory" in self.cgroups.controllers
+        parts.append(f"limits: {limits.describe(address_space, processes, cgroup_memory)}")
         tests = "instructor's copy of the tests" + (" and hidden tests" if hidden else "")
         parts.append(
             f"python -I -B, scrubbed environment, {tests}, trusted collection, "
@@ -669,8 +673,6 @@ def reserve_uids(count: int) -> tuple[list[int], list[int]]:
     """`count` user ids that no account has and no process uses, each held by a lock
     file for as long as the grading runs, so that two gradings on one machine never
     share one (and never kill each other's processes). Returns (uids, lock fds)."""
-    import fcntl
-
     folder = Path("/run/learn-grade") if os.access("/run", os.W_OK) else Path("/tmp/.learn-grade")
     folder.mkdir(mode=0o700, exist_ok=True)
     busy = {_uid_of(pid) for pid in _proc_entries()}
@@ -686,15 +688,37 @@ def reserve_uids(count: int) -> tuple[list[int], list[int]]:
             pass
         if candidate in busy:
             continue
-        fd = os.open(folder / f"{candidate}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)  # another grading holds it
-            continue
-        uids.append(candidate)
-        locks.append(fd)
+        fd = _try_lock(folder / f"{candidate}.lock")
+        if fd is not None:  # else another grading holds it
+            uids.append(candidate)
+            locks.append(fd)
     return uids, locks
+
+
+def _try_lock(path: Path) -> int | None:
+    """An exclusive lock on `path` (made if missing), or None while a live process holds it:
+    the kernel drops a lock when its holder dies, however it dies."""
+    import fcntl
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def sweep_stale_folders() -> None:
+    """Remove the sandbox folders (copies of submissions) of gradings that were killed
+    outright: those whose lock no live process holds."""
+    for folder in Path(tempfile.gettempdir()).glob("learn-grade-*"):
+        if not (folder / ".lock").is_file():
+            continue  # being set up right now, or not ours
+        fd = _try_lock(folder / ".lock")
+        if fd is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            os.close(fd)
 
 
 # -------------------------------------------------------------------------- results
@@ -906,8 +930,10 @@ class Sandbox:
     def __enter__(self) -> Sandbox:
         if not sys.platform.startswith("linux"):
             raise CourseError("learn grade runs on Linux (a CI runner, a VM, a container)")
+        sweep_stale_folders()
         self.base = Path(tempfile.mkdtemp(prefix="learn-grade-"))
         os.chmod(self.base, 0o711)
+        self._locks.append(_try_lock(self.base / ".lock"))  # alive: not to be swept
         try:
             template = self.base / "template"
             self.canaries = write_runtime(self.course, self.lessons, self.hidden, template)

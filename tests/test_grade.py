@@ -147,8 +147,8 @@ def test_an_interrupted_run_keeps_what_finished_and_no_half_file(toy, tmp_path):
     def stop(graded, skipped):
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        grading.grade(course, folder, options(out, jobs=1), on_done=stop)
+    with pytest.raises(KeyboardInterrupt):  # two at work: one is cut short, never written
+        grading.grade(course, folder, options(out, jobs=2), on_done=stop)
     written = sorted(p.name for p in out.iterdir())
     assert len([n for n in written if n.endswith(".json")]) == 1, written
     assert not [n for n in written if n.startswith(".tmp-")]
@@ -374,3 +374,23 @@ def test_two_gradings_on_one_machine_never_share_a_user():
     for fd in third_locks:
         os.close(fd)
     assert third == first
+
+
+def test_a_killed_gradings_copies_are_swept_by_the_next(tmp_path, monkeypatch):
+    import tempfile
+
+    from grader.sandbox import _try_lock, sweep_stale_folders
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    killed, running, other = (tmp_path / f"learn-grade-{n}" for n in ("a", "b", "c"))
+    for folder in (killed, running, other):
+        (folder / "job-0").mkdir(parents=True)
+        (folder / "job-0" / "ops.py").write_text("a learner's code\n")
+    (killed / ".lock").touch()  # its holder is gone
+    held = _try_lock(running / ".lock")
+    try:
+        sweep_stale_folders()
+        assert not killed.exists()
+        assert running.exists() and other.exists()  # alive; not made by a grading
+    finally:
+        os.close(held)
