@@ -50,6 +50,7 @@ from pathlib import Path
 import grader
 from grader.course import Course, CourseError, Lesson
 from grader.results import LessonResult, Status, TestResult
+from grader.runner import PLUGIN_ARGS
 
 BOOT = "sandbox_boot.py"
 EXIT_SETUP_FAILED = 71  # sandbox_boot.EXIT_SETUP_FAILED
@@ -1135,9 +1136,7 @@ class Sandbox:
     def _pytest_args(self, job: Job, tests: list[str], collect: bool) -> list[str]:
         root = job.runtime / "grader"
         args = [
-            *tests,
-            "-p", "grader.plugin", "-p", "grader.examiner", "-p", "_hypothesis_pytestplugin",
-            "-p", "no:cacheprovider", "-p", "no:stepwise",
+            *tests, *PLUGIN_ARGS, "-p", "grader.examiner",
             "--learn-path", str(job.work), "--learn-report-fd", "{fd}",
             "--learn-timeout", str(self.limits.timeout), "--learn-timeout-clock", "cpu",
             "--rootdir", str(root), "--confcutdir", str(root), "-c", os.devnull,

@@ -10,9 +10,6 @@ fixture gives: the CPU always, a GPU when there is one.
 from __future__ import annotations
 
 import math
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -21,18 +18,12 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.testkit import Called, call, describe_call, exercise_module, expect_tensor_close, show
+from grader.testkit import Called, call, describe_call, exercise_module, show
+from grader.torchkit import FLOATS, expect_same, forbidden, needs, random_tensor
 
 ops = exercise_module("lesson2.tensor_ops")
 
-FLOATS = [torch.float32, torch.float64]
 LOW_PRECISION = [torch.float16, torch.bfloat16]
-TOLERANCE = {  # (rtol, atol) against a float64 reference
-    torch.float64: (1e-9, 1e-12),
-    torch.float32: (1e-5, 1e-6),
-    torch.float16: (2e-2, 2e-3),
-    torch.bfloat16: (3e-2, 1e-2),
-}
 
 seeds = st.integers(0, 2**16)
 dtypes = st.sampled_from(FLOATS)
@@ -75,34 +66,11 @@ def shape_and_dim(draw, min_dims: int = 1, max_dims: int = 4):
 # --- helpers --------------------------------------------------------------------------
 
 
-def usable(dtype: torch.dtype, device: str) -> torch.dtype:
-    """MPS has no float64: there the float64 inputs of random cases become float32."""
-    return torch.float32 if dtype == torch.float64 and device == "mps" else dtype
-
-
-def needs(dtype: torch.dtype, device: str) -> None:
-    """Skip (reported "not run") a case written for a dtype that the device lacks."""
-    if usable(dtype, device) != dtype:
-        pytest.skip(f"{device} has no {dtype}")
-
-
-def random_tensor(shape, seed: int, dtype=torch.float64, device="cpu", scale=1.0) -> torch.Tensor:
-    """Normal random values, the same for a given seed on every machine and device."""
-    generator = torch.Generator().manual_seed(seed)
-    values = torch.randn(tuple(shape), generator=generator, dtype=torch.float64) * scale
-    return values.to(dtype=usable(dtype, device), device=device)
-
-
 def reference(op, *tensors: torch.Tensor, **kwargs: Any) -> torch.Tensor:
     """torch's own op in float64 on the CPU, cast back to the first input's dtype and device."""
     first = tensors[0]
     exact = op(*(t.detach().to("cpu", torch.float64) for t in tensors), **kwargs)
     return exact.to(dtype=first.dtype, device=first.device)
-
-
-def expect_same(got: Called, expected: torch.Tensor) -> None:
-    rtol, atol = TOLERANCE[expected.dtype]
-    expect_tensor_close(got, expected, rtol=rtol, atol=atol)
 
 
 def expect_finite(got: Called) -> None:
@@ -126,34 +94,6 @@ def expect_value_error(fn: Any, *args: Any, **kwargs: Any) -> ValueError:
         exc.add_note(f"{text}: expected a ValueError here, not {type(exc).__name__}")
         raise
     raise AssertionError(f"{text}\n  expected ValueError to be raised\n  got      {show(got)}")
-
-
-@contextmanager
-def forbidden(monkeypatch, fn: Any, rule: str, names: list[tuple[Any, str, str]]) -> Iterator:
-    """While the block runs, each (owner, attribute, label) raises an AssertionError that
-    quotes `rule`; so does any alias of it that the learner imported into their module."""
-    used: list[str] = []
-
-    def refusing(label: str):
-        def refuse(*args: Any, **kwargs: Any):
-            used.append(label)
-            raise AssertionError(f"{rule}; your code called {label}, which is off limits here")
-
-        return refuse
-
-    learner = sys.modules.get(getattr(fn, "__module__", ""))
-    namespace = dict(vars(learner)) if learner is not None else {}
-    with monkeypatch.context() as patch:
-        for owner, attribute, label in names:
-            original = getattr(owner, attribute, None)
-            if original is None:
-                continue
-            patch.setattr(owner, attribute, refusing(label))
-            for name, value in namespace.items():
-                if value is original:
-                    patch.setattr(learner, name, refusing(label))
-        yield used
-    assert not used, f"{rule}; your code called {', '.join(dict.fromkeys(used))}"
 
 
 MATRIX_PRODUCTS = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+from functools import partial
 
 import pytest
 import torch
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
+from grader import torchkit
 from grader.datasets import two_moons
 from grader.testkit import (
     Called,
@@ -30,6 +32,7 @@ from grader.testkit import (
     expect_tensor_close,
     show,
 )
+from grader.torchkit import FLOATS, forbidden
 
 networks = exercise_module("lesson4.networks")
 
@@ -54,9 +57,7 @@ widths = st.integers(1, 6)
 seeds = st.integers(0, 2**16)
 
 
-def random_tensor(shape, seed: int, scale: float = 1.0, dtype=torch.float32, device="cpu"):
-    generator = torch.Generator().manual_seed(seed)
-    return (torch.randn(shape, generator=generator, dtype=dtype) * scale).to(device)
+random_tensor = partial(torchkit.random_tensor, dtype=torch.float32)  # nn.Linear's dtype
 
 
 def random_targets(n: int, classes: int, seed: int, device="cpu") -> torch.Tensor:
@@ -196,19 +197,17 @@ class TestMLP:
 # --- losses ----------------------------------------------------------------------------
 
 shapes = st.lists(st.integers(1, 5), min_size=0, max_size=3).map(tuple)
-dtypes = st.sampled_from([torch.float32, torch.float64])
+dtypes = st.sampled_from(FLOATS)
 
 
-def forbid(monkeypatch: pytest.MonkeyPatch, targets: list[tuple[object, str]], instead: str):
-    def refuse(name: str):
-        def refused(*args, **kwargs):
-            raise AssertionError(f"{name} is the answer, not a building block: {instead}")
-
-        return refused
-
-    for owner, name in targets:
-        label = f"{getattr(owner, '__name__', 'Tensor')}.{name}"
-        monkeypatch.setattr(owner, name, refuse(label))
+def expect_same_gradient(loss, reference, leaf: torch.Tensor, target: torch.Tensor) -> None:
+    """The gradient the learner's `loss` gives `leaf` is the one torch's `reference` gives."""
+    got = call(loss, leaf, target)
+    got.value.backward()
+    mine = leaf.grad.clone()
+    leaf.grad = None
+    reference(leaf, target).backward()
+    expect_tensor_close(Called(f"the gradient of {got.text}", mine), leaf.grad)
 
 
 @pytest.mark.exercise("mse_loss")
@@ -231,18 +230,15 @@ class TestMseLoss:
     def test_gradient_matches(self):
         pred = random_tensor((4, 3), seed=5).requires_grad_()
         target = random_tensor((4, 3), seed=6)
-        got = call(networks.mse_loss, pred, target)
-        got.value.backward()
-        mine = pred.grad.clone()
-        pred.grad = None
-        F.mse_loss(pred, target).backward()
-        expect_tensor_close(Called(f"the gradient of {got.text}", mine), pred.grad)
+        expect_same_gradient(networks.mse_loss, F.mse_loss, pred, target)
 
     def test_built_from_arithmetic(self, monkeypatch):
         pred, target = random_tensor((3, 2), seed=7), random_tensor((3, 2), seed=8)
         expected = F.mse_loss(pred, target)
-        forbid(monkeypatch, [(F, "mse_loss")], "square the differences and take their mean")
-        expect_tensor_close(call(networks.mse_loss, pred, target), expected)
+        rule = "mse_loss must square the differences and take their mean itself"
+        with forbidden(monkeypatch, networks.mse_loss, rule, [(F, "mse_loss", "F.mse_loss")]):
+            got = call(networks.mse_loss, pred, target)
+        expect_tensor_close(got, expected)
 
     def test_on_device(self, device):
         pred = random_tensor((5, 2), seed=9, device=device)
@@ -250,9 +246,17 @@ class TestMseLoss:
         expect_tensor_close(call(networks.mse_loss, pred, target), F.mse_loss(pred, target))
 
 
-LOG_SOFTMAX_INSTEAD = (
-    "build log-softmax as logits - logsumexp(logits), with a log-sum-exp you write yourself"
-)
+CROSS_ENTROPY_BUILT_INS = [
+    (F, "cross_entropy", "F.cross_entropy"),
+    (F, "nll_loss", "F.nll_loss"),
+    (F, "log_softmax", "F.log_softmax"),
+    (torch, "log_softmax", "torch.log_softmax"),
+    (torch, "logsumexp", "torch.logsumexp"),
+    (torch.special, "log_softmax", "torch.special.log_softmax"),
+    (torch.special, "logsumexp", "torch.special.logsumexp"),
+    (torch.Tensor, "log_softmax", "Tensor.log_softmax"),
+    (torch.Tensor, "logsumexp", "Tensor.logsumexp"),
+]
 
 
 @pytest.mark.exercise("cross_entropy")
@@ -293,12 +297,7 @@ class TestCrossEntropy:
     def test_gradient_matches(self, scale):
         logits = random_tensor((5, 4), seed=11, scale=scale).requires_grad_()
         target = random_targets(5, 4, seed=11)
-        got = call(networks.cross_entropy, logits, target)
-        got.value.backward()
-        mine = logits.grad.clone()
-        logits.grad = None
-        F.cross_entropy(logits, target).backward()
-        expect_tensor_close(Called(f"the gradient of {got.text}", mine), logits.grad)
+        expect_same_gradient(networks.cross_entropy, F.cross_entropy, logits, target)
 
     def test_mean_over_the_batch_not_a_sum(self):
         logits = random_tensor((3, 4), seed=12)
@@ -312,19 +311,13 @@ class TestCrossEntropy:
         logits = random_tensor((4, 3), seed=13, scale=5.0)
         target = random_targets(4, 3, seed=13)
         expected = F.cross_entropy(logits, target)
-        forbidden = [
-            (F, "cross_entropy"),
-            (F, "nll_loss"),
-            (F, "log_softmax"),
-            (torch, "log_softmax"),
-            (torch, "logsumexp"),
-            (torch.special, "log_softmax"),
-            (torch.special, "logsumexp"),
-            (torch.Tensor, "log_softmax"),
-            (torch.Tensor, "logsumexp"),
-        ]
-        forbid(monkeypatch, forbidden, LOG_SOFTMAX_INSTEAD)
-        expect_tensor_close(call(networks.cross_entropy, logits, target), expected)
+        rule = (
+            "cross_entropy must build log-softmax as logits - logsumexp(logits), "
+            "with a log-sum-exp you write yourself"
+        )
+        with forbidden(monkeypatch, networks.cross_entropy, rule, CROSS_ENTROPY_BUILT_INS):
+            got = call(networks.cross_entropy, logits, target)
+        expect_tensor_close(got, expected)
 
     def test_on_device(self, device):
         logits = random_tensor((6, 3), seed=14, scale=100.0, device=device)
