@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/micrograd/bench.py [--repeats 7] [--no-gc]
 
-Two workloads, each timed for both engines:
+Three workloads, each timed for both engines:
 
 - mlp:   3 training steps of MLP(2, [16, 16, 1]) on 32 two-moons points, each step a
          forward pass of every point, the mean hinge loss, zero_grad, backward and an
@@ -11,12 +11,15 @@ Two workloads, each timed for both engines:
 - chain: a chain of alternating `* 0.999` and `+ 0.001`, forward and backward, at 90%
          of the depth where micrograd's recursive backward() raises RecursionError
          (found by bisection); then ours alone at 100 000 and 1 000 000 operations.
+- chains: the same chain 20 times over, each graph dropped before the next is built,
+         as in a training loop (one chain alone takes a few milliseconds).
 
-Every measurement runs in a fresh Python process, so that neither engine pays for the
-other's garbage, and the processes alternate ours, theirs, ours, theirs... so that a
-busy machine slows both alike. Each reports CPU time (time.process_time) and wall time
-(time.perf_counter). The garbage collector is on, as in normal use, unless --no-gc.
-The speed-up is micrograd's time over ours: medians of the repeats, and best repeats.
+Every measurement runs in a fresh Python process that imports only the engine it
+times, so that neither engine pays for the other's garbage or modules, and the
+processes alternate ours, theirs, ours, theirs... so that a busy machine slows both
+alike. Each reports CPU time (time.process_time) and wall time (time.perf_counter).
+The garbage collector is on, as in normal use, unless --no-gc. The speed-up is
+micrograd's time over ours: medians of the repeats, and best repeats.
 See README.md for figures.
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import json
 import platform
 import random
@@ -37,28 +41,27 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "solutions"))
 sys.path.insert(0, str(ROOT))
 
-from lesson5 import engine as our_engine  # noqa: E402
-from lesson5 import nn as our_nn  # noqa: E402
-from micrograd import engine as mg_engine  # noqa: E402
-from micrograd import nn as mg_nn  # noqa: E402
-
 from grader.datasets import two_moons  # noqa: E402
 
-ENGINES = {
-    "ours": (our_engine.Value, our_nn.MLP),
-    "micrograd": (mg_engine.Value, mg_nn.MLP),
-}
+CHAINS = 20  # chains built and dropped one after another in the "chains" workload
+ENGINES = {"ours": "lesson5", "micrograd": "micrograd"}  # each a package with engine and nn
+
+
+def load(name: str):
+    """The engine's Value and MLP. Imported on demand, so that a measuring process holds
+    only the engine it times: the other's modules would lengthen every full collection."""
+    package = ENGINES[name]
+    engine, nn = (importlib.import_module(f"{package}.{m}") for m in ("engine", "nn"))
+    return engine.Value, nn.MLP
 
 
 def mlp_workload(name: str, steps: int = 3, n: int = 32):
     """A callable running `steps` training steps, and the list it appends losses to."""
-    value, mlp = ENGINES[name]
-    random.seed(0)
+    value, mlp = load(name)
     model = mlp(2, [16, 16, 1])
-    random.seed(0)
-    reference = our_nn.MLP(2, [16, 16, 1])  # the same weights for both engines
-    for p, q in zip(model.parameters(), reference.parameters(), strict=True):
-        p.data = q.data
+    weights = random.Random(0)  # the same weights for both engines: the same parameter order
+    for p in model.parameters():
+        p.data = weights.uniform(-1, 1)
     X, labels = two_moons(n, noise=0.1, seed=0)
     y = [1 if label == 1 else -1 for label in labels]
     losses: list[float] = []
@@ -87,19 +90,25 @@ def build_chain(value, depth: int):
     return x, v
 
 
-def chain_workload(name: str, depth: int):
-    value, _ = ENGINES[name]
+def chain_workload(name: str, depth: int, times: int = 1):
+    """Build a chain and backward through it, `times` times over, each graph dropped
+    before the next is built, as a training loop does."""
+    value, _ = load(name)
 
     def run() -> None:
-        _, out = build_chain(value, depth)
-        out.backward()
+        for _ in range(times):
+            _, out = build_chain(value, depth)
+            out.backward()
 
     return run, None
 
 
 def child(engine: str, workload: str, depth: int, gc_on: bool) -> None:
     """Run one measurement in this (fresh) process and print it as JSON."""
-    run, _ = mlp_workload(engine) if workload == "mlp" else chain_workload(engine, depth)
+    if workload == "mlp":
+        run, _ = mlp_workload(engine)
+    else:
+        run, _ = chain_workload(engine, depth, CHAINS if workload == "chains" else 1)
     gc.collect()
     if not gc_on:
         gc.disable()
@@ -152,7 +161,7 @@ def micrograd_limit() -> int:
     """The smallest chain depth (in operations) where micrograd's backward() recurses too deep."""
 
     def fails(depth: int) -> bool:
-        _, out = build_chain(mg_engine.Value, depth)
+        _, out = build_chain(load("micrograd")[0], depth)
         try:
             out.backward()
         except RecursionError:
@@ -171,7 +180,7 @@ def deep(depth: int) -> tuple[float, float]:
     """Seconds to build and to backward a chain of `depth` operations with our Value."""
     gc.collect()
     start = time.perf_counter()
-    x, out = build_chain(our_engine.Value, depth)
+    x, out = build_chain(load("ours")[0], depth)
     built = time.perf_counter()
     out.backward()
     done = time.perf_counter()
@@ -202,6 +211,8 @@ def main() -> None:
     limit = micrograd_limit()
     depth = limit * 9 // 10
     compare(f"chain: {depth} operations, forward and backward", "chain", args.repeats, gc_on, depth)
+    title = f"chains: {CHAINS} chains of {depth} operations, one after another"
+    compare(title, "chains", args.repeats, gc_on, depth)
     print(f"micrograd's backward() raises RecursionError from a chain of {limit} operations")
     if not gc_on:
         gc.disable()
