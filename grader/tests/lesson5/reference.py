@@ -26,7 +26,7 @@ from types import ModuleType
 from typing import Any
 
 from grader.course import CourseError, find_root
-from grader.testkit import target_dir
+from grader.testkit import ExerciseModule, target_dir
 
 REFERENCE = "reference_lesson5"  # the name the reference package is imported under
 
@@ -109,25 +109,16 @@ def import_with_reference(name: str) -> ModuleType:
     return module
 
 
-class GradedAlone:
+class GradedAlone(ExerciseModule):
     """Like grader.testkit.exercise_module, but imported with the reference lesson 5:
     the import happens on first use, so a broken file fails its own tests only."""
 
-    def __init__(self, name: str) -> None:
-        self._name = name
-        self._loaded: ModuleType | None = None
+    _loaded: ModuleType | None = None
 
-    def __getattr__(self, attr: str) -> Any:
-        if attr.startswith("__"):
-            raise AttributeError(attr)
+    def _module(self) -> ModuleType:
         if self._loaded is None:
             self._loaded = import_with_reference(self._name)
-        try:
-            return getattr(self._loaded, attr)
-        except AttributeError:
-            raise AttributeError(
-                f"{self._name.replace('.', '/')}.py has no {attr!r}: keep the names of the stub"
-            ) from None
+        return self._loaded
 
 
 def reference_module(name: str) -> ModuleType:
@@ -137,6 +128,11 @@ def reference_module(name: str) -> ModuleType:
         return getattr(reference, name)
     _graded_folder()
     return importlib.import_module(f"lesson5.{name}")
+
+
+def value(x: float) -> Any:
+    """A Value of the engine the graded-alone files are graded with."""
+    return reference_module("engine").Value(x)
 
 
 def note_failures(item: Any):
