@@ -5,7 +5,8 @@ mkdocs-jupyter turns each jupytext notebook into a page and executes it (with
 `raises-exception` tag). These hooks add what the course needs on top:
 
 - the notebooks that are not in mkdocs-jupyter's cache are executed before rendering
-  starts, several at once (one kernel per CPU core), instead of one by one;
+  starts, several at once (one kernel per CPU core), instead of one by one; under
+  `mkdocs serve`, a kernel with torch and matplotlib imported waits for the next save;
 - every lesson listed in course.toml gets an "Exercises" block generated from the
   catalogue: the stub files, one row per exercise with a link to the section to
   reread, and the exact `learn check lessonN` command. It is inserted as a markdown
@@ -34,6 +35,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -41,6 +43,7 @@ from pathlib import Path, PurePath
 
 import jupytext
 import nbformat
+from jupyter_client.manager import KernelManager
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.utils import get_relative_url
 from mkdocs_jupyter import convert
@@ -79,6 +82,8 @@ class State:
         self.cache_dir = Path(".cache/mkdocs-jupyter")
         self.jupyter: jupyter_plugin.Plugin | None = None
         self.dirty = False  # `mkdocs serve --dirty` renders only the pages that changed
+        self.serving = False  # `mkdocs serve`: rebuilds follow, keep a kernel warm
+        self.warm: WarmKernel | None = None
 
 
 state = State()
@@ -174,31 +179,90 @@ def _preprocess(self, nb, resources=None, km=None):
     return nb, resources
 
 
-def _execute(job: Job, settings: dict) -> None:
-    """Run one notebook ahead of rendering (in a worker thread, with its own kernel)."""
+def _execute(job: Job, settings: dict, km: KernelManager | None = None) -> None:
+    """Run one notebook ahead of rendering (in a worker thread), in a kernel of its own:
+    a new one, or `km`, started ahead by WarmKernel."""
     processor = ExecutePreprocessor(**settings)
     try:
-        job.result, _ = _original_preprocess(processor, copy.deepcopy(job.notebook), {})
+        job.result, _ = _original_preprocess(processor, copy.deepcopy(job.notebook), {}, km)
     except Exception as exc:  # kept, and raised when mkdocs-jupyter renders the page
         job.error = exc
+    finally:
+        if km is not None:
+            km.shutdown_kernel(now=True)
 
 
-def execute_ahead(jobs: list[Job]) -> None:
+def _settings() -> dict:
     plugin = state.jupyter
-    if not jobs or plugin is None:
-        return
-    settings = {
+    assert plugin is not None
+    return {
         "kernel_name": plugin.config["kernel_name"],
         "allow_errors": plugin.config["allow_errors"],
         "store_widget_state": True,
         # Quiet the kernel's warning that its local TCP sockets are not encrypted.
         "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
     }
+
+
+def execute_ahead(jobs: list[Job]) -> None:
+    if not jobs or state.jupyter is None:
+        return
+    settings = _settings()
+    warm = state.warm.take() if state.warm else None
+    state.warm = None
     wanted = os.environ.get("NOTEBOOK_JOBS", "")  # how many kernels at once; default: cores
     workers = max(1, min(len(jobs), int(wanted) if wanted.isdigit() else os.cpu_count() or 1))
     log.info("Executing %d notebook(s), %d at a time", len(jobs), workers)
+    kernels = [warm] + [None] * (len(jobs) - 1)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook") as pool:
-        list(pool.map(lambda job: _execute(job, settings), jobs))
+        list(pool.map(lambda job, km: _execute(job, settings, km), jobs, kernels))
+
+
+# -- while serving: a kernel kept warm for the next save --------------------------------------
+#
+# Under `mkdocs serve` each save executes the lesson again, and a new kernel spends its
+# first seconds starting and importing torch and matplotlib. So after each build a kernel
+# is started and those modules imported, silently (no name bound, no cell counted, so
+# the lesson still runs as in a fresh kernel), and the next build's first notebook runs
+# in it. `mkdocs build` never starts one.
+
+WARM_IMPORTS = ("torch", "matplotlib.pyplot", "numpy")  # the lessons' slow imports
+
+
+class WarmKernel:
+    def __init__(self, settings: dict) -> None:
+        self.km: KernelManager | None = None
+        self.ready = threading.Event()
+        threading.Thread(target=self._start, args=(settings,), daemon=True).start()
+
+    def _start(self, settings: dict) -> None:
+        try:
+            km = KernelManager(kernel_name=settings["kernel_name"] or "python3")
+            km.start_kernel(extra_arguments=settings["extra_arguments"])
+            client = km.blocking_client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=60)
+                code = "; ".join(f"__import__({name!r})" for name in WARM_IMPORTS)
+                client.execute_interactive(code, silent=True, timeout=120)
+            finally:
+                client.stop_channels()
+            self.km = km
+        except Exception as exc:  # the next build starts a kernel of its own, as usual
+            log.debug("no warm kernel: %s", exc)
+        finally:
+            self.ready.set()
+
+    def take(self) -> KernelManager | None:
+        """The kernel, once it is ready; None if it could not be started."""
+        self.ready.wait()
+        km, self.km = self.km, None
+        return km
+
+    def close(self) -> None:
+        km = self.take()
+        if km is not None:
+            km.shutdown_kernel(now=True)
 
 
 def _with_job_source(original):
@@ -262,6 +326,12 @@ def _install() -> None:
 
 def on_startup(command, dirty):
     state.dirty = dirty
+    state.serving = command == "serve"
+
+
+def on_shutdown():
+    if state.warm is not None:
+        state.warm.close()
 
 
 def on_config(config):
@@ -516,6 +586,8 @@ def on_post_build(config):
         target = site / SHARED_CSS
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(notebook_css(), encoding="utf-8")
+    if state.serving and state.warm is None and state.jupyter is not None:
+        state.warm = WarmKernel(_settings())
     stale = state.cache_dir / EXECUTED_DIR
     if stale.is_dir() and not state.dirty:
         for path in stale.glob("*.ipynb"):

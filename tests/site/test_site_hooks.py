@@ -109,3 +109,22 @@ def test_the_reference_documents_every_command_learn_help_lists():
     cli_docs.load_every_command(cli.cli)
     assert list(cli.cli.commands) == names
     assert all(command.name == name for name, command in cli.cli.commands.items())
+
+
+def test_a_warm_kernel_runs_a_lesson_as_a_fresh_one_would(tmp_path):
+    settings = {"kernel_name": "", "allow_errors": False, "extra_arguments": []}
+    warm = lessons.WarmKernel(settings)
+    km = warm.take()
+    assert km is not None and km.is_alive()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import sys\nprint('torch' in sys.modules)"),
+        nbformat.v4.new_code_cell("print('torch' in dir(), 'plt' in dir())"),
+    ]
+    job = lessons.Job(tmp_path / "l.py", nb, tmp_path / "l.ipynb", tmp_path / "site.ipynb")
+    lessons._execute(job, {k: v for k, v in settings.items() if k != "extra_arguments"}, km)
+    assert job.error is None
+    outputs = [cell.outputs[0]["text"] for cell in job.result.cells]
+    assert outputs == ["True\n", "False False\n"]  # imported, but no name bound
+    assert [cell.execution_count for cell in job.result.cells] == [1, 2]
+    assert not km.is_alive()  # used once, then shut down
