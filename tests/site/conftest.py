@@ -183,17 +183,21 @@ def scheme(request) -> str:
     return request.param
 
 
+def _tab(browser, site_url: str, scheme: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    yield _watch(page, site_url)
+    page.unroute_all(behavior="ignoreErrors")  # no route handler left running at close
+    context.close()
+
+
 @pytest.fixture
 def tab(browser, site_url):
     """A fresh light-mode tab on the served site."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-    yield _watch(context.new_page(), site_url)
-    context.close()
+    yield from _tab(browser, site_url, "light")
 
 
 @pytest.fixture
 def schemed_tab(browser, site_url, scheme):
     """A fresh tab in the light or the dark palette (as the system asks)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-    yield _watch(context.new_page(), site_url)
-    context.close()
+    yield from _tab(browser, site_url, scheme)
