@@ -9,7 +9,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from grader.course import find_root
 
@@ -18,6 +18,9 @@ def target_dir() -> Path:
     """The folder being graded: --learn-path, else the course's exercises/."""
     chosen = os.environ.get("LEARN_TARGET")
     return Path(chosen) if chosen else find_root() / "exercises"
+
+
+E = TypeVar("E", bound=BaseException)
 
 
 class ExerciseModule:
@@ -109,12 +112,13 @@ def expect_close(called: Called, expected: float, rel: float = 1e-9, abs: float 
     )
 
 
-def expect_raises(error: type[BaseException], fn: Any, *args: Any, **kwargs: Any) -> None:
+def expect_raises(error: type[E], fn: Any, *args: Any, **kwargs: Any) -> E:
+    """The error the call raised (for a test to read its message); else a failure."""
     text = describe_call(fn, *args, **kwargs)
     try:
         got = fn(*args, **kwargs)
-    except error:
-        return
+    except error as exc:
+        return exc
     except Exception as exc:
         exc.add_note(f"raised by {text}, where {error.__name__} was expected")
         raise
