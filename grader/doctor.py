@@ -76,9 +76,12 @@ def probe_torch(python: str = sys.executable, timeout: float = 180.0) -> dict:
 
 
 def _installed() -> tuple[metadata.Distribution | None, dict]:
-    try:
-        dist = metadata.distribution(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
+    """The course as installed in this environment: an egg-info that a build left in
+    the working folder, found first when that folder is on sys.path, does not count."""
+    found = list(metadata.distributions(name=DISTRIBUTION))
+    ours = [d for d in found if Path(str(d.locate_file(""))).resolve().is_relative_to(sys.prefix)]
+    dist = (ours or found or [None])[0]
+    if dist is None:
         return None, {}
     try:
         direct = json.loads(dist.read_text("direct_url.json") or "{}")

@@ -101,7 +101,7 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # closed when the site tests end, not at exit
 def browser():
     try:
         from playwright.sync_api import sync_playwright
