@@ -147,14 +147,18 @@ def test_an_interrupted_run_keeps_what_finished_and_no_half_file(toy, tmp_path):
     def stop(graded, skipped):
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):  # two at work: one is cut short, never written
+    # Two at work: the interrupt comes with the first result; the other job may have
+    # finished meanwhile (its file is then kept) or is cut short (and never written).
+    with pytest.raises(KeyboardInterrupt):
         grading.grade(course, folder, options(out, jobs=2), on_done=stop)
     written = sorted(p.name for p in out.iterdir())
-    assert len([n for n in written if n.endswith(".json")]) == 1, written
+    kept = [n for n in written if n.endswith(".json")]
+    assert 1 <= len(kept) < 3, written
     assert not [n for n in written if n.startswith(".tmp-")]
-    json.loads(next(out.glob("*.json")).read_text())  # whole, never half
+    for path in out.glob("*.json"):
+        json.loads(path.read_text())  # whole, never half
     resumed = grading.grade(course, folder, options(out))
-    assert resumed.skipped == 1 and resumed.done == 2
+    assert resumed.skipped == len(kept) and resumed.done == 3 - len(kept)
     assert scores(resumed) == {"ann": 4, "ben": 4, "cat": 4}
 
 
