@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from grader import course as course_mod
+from grader import stubs
+
 CATALOGUE = """
 [course]
 title = "Toy course"
@@ -103,6 +106,11 @@ class Toy:
         path = self.root / "grader" / "tests" / "toy" / "test_device.py"
         path.write_text(DEVICE_TESTS, encoding="utf-8")
 
+    def write_stubs(self) -> course_mod.Course:
+        """The exercises as a learner gets them (stubs from the solutions); the course."""
+        stubs.write(course_mod.load(self.root))
+        return course_mod.load(self.root)
+
     def write_ops(self, source: str, folder: str = "exercises") -> Path:
         path = self.root / folder / "toy" / "ops.py"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,3 +128,11 @@ def toy(tmp_path: Path) -> Toy:
     course = Toy(root)
     course.write_ops(SOLUTION, "solutions")
     return course
+
+
+@pytest.fixture
+def course(toy, monkeypatch) -> course_mod.Course:
+    """The toy course as a learner starts it: stubs written, commands run from its folder."""
+    monkeypatch.chdir(toy.root)
+    monkeypatch.setenv("COLUMNS", "160")
+    return toy.write_stubs()

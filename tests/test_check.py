@@ -15,8 +15,7 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from grader import course as course_mod
-from grader import progress, stubs
+from grader import progress
 from grader.cli import cli
 from grader.livebar import LiveBar
 
@@ -138,10 +137,9 @@ def course(toy, monkeypatch):
     learner.mkdir(parents=True)
     (learner / "__init__.py").touch()
     (learner / "ops.py").write_text(LEARNER)
-    stubs.write(course_mod.load(toy.root))
     monkeypatch.chdir(toy.root)
     monkeypatch.setenv("COLUMNS", "200")
-    return course_mod.load(toy.root)
+    return toy.write_stubs()
 
 
 def rows(output: str) -> dict[str, str]:

@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from grader import course as course_mod
-from grader import stubs
-
 LEARN = str(Path(sys.executable).with_name("learn"))
 
 
@@ -24,7 +21,7 @@ def learn(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def course_dir(toy):
-    stubs.write(course_mod.load(toy.root))
+    toy.write_stubs()
     return toy.root
 
 

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
-from grader import course as course_mod
-from grader import hints, progress, stubs
+from grader import hints, progress
 from grader.cli import cli
 from grader.results import LessonResult, Status, TestResult
-
-
-@pytest.fixture
-def course(toy, monkeypatch):
-    stubs.write(course_mod.load(toy.root))
-    monkeypatch.chdir(toy.root)
-    monkeypatch.setenv("COLUMNS", "160")
-    return course_mod.load(toy.root)
 
 
 def hint(*args: str):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from grader import course as course_mod
-from grader import overview, progress, stubs
+from grader import overview, progress
 from grader.cli import cli
 from grader.results import LessonResult, Status, TestResult
 
@@ -27,10 +26,9 @@ page = "docs/lessons/later.py"
 def course(toy, monkeypatch):
     with (toy.root / "course.toml").open("a") as catalogue:
         catalogue.write(SECOND_LESSON)
-    stubs.write(course_mod.load(toy.root))
     monkeypatch.chdir(toy.root)
     monkeypatch.setenv("COLUMNS", "200")
-    return course_mod.load(toy.root)
+    return toy.write_stubs()
 
 
 def result(double: Status, halve: Status) -> LessonResult:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from click.testing import CliRunner
 
-from grader import course as course_mod
 from grader import reset, stubs
 from grader.cli import cli
 
 MINE = "def double(x):\n    return 2 * x\n\ndef halve(x):\n    return x / 2\n"
-
-
-@pytest.fixture
-def course(toy, monkeypatch):
-    stubs.write(course_mod.load(toy.root))
-    monkeypatch.chdir(toy.root)
-    monkeypatch.setenv("COLUMNS", "160")
-    return course_mod.load(toy.root)
 
 
 def backups(course) -> list:

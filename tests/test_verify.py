@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader import course as course_mod
-from grader import stubs, verify
+from grader import verify
 
 
 def add_mutant(toy, name: str, source: str) -> None:
@@ -18,7 +18,7 @@ def run_verify(toy) -> verify.Report:
 
 
 def test_a_sound_lesson_verifies_and_a_survivor_fails_it(toy):
-    stubs.write(course_mod.load(toy.root))
+    toy.write_stubs()
     add_mutant(toy, "adds_two", '"""double adds 2."""\n\n\ndef double(x):\n    return x + 2\n')
     add_mutant(
         toy, "same", '"""double as x + x: not a mistake."""\n\n\ndef double(x):\n    return x + x\n'

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from grader import course as course_mod
-from grader import progress, stubs
+from grader import progress
 from grader.results import LessonResult, Status, TestResult
 from grader.warm import FORK_SUPPORTED, PlainRunner, WarmRunner, WorkerGone
 from grader.watch import first_unfinished, watch
@@ -30,8 +29,7 @@ needs_fork = pytest.mark.skipif(not FORK_SUPPORTED, reason="the warm process for
 
 @pytest.fixture
 def course(toy):
-    stubs.write(course_mod.load(toy.root))
-    return course_mod.load(toy.root)
+    return toy.write_stubs()
 
 
 def statuses(result) -> dict[str, Status]:
