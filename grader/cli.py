@@ -16,10 +16,10 @@ from pathlib import Path
 import click
 
 from grader import course as course_mod
-from grader import progress, stubs
+from grader import daemon, progress, stubs
 from grader.course import CourseError
 from grader.livebar import LiveBar
-from grader.runner import RunOptions, resolve_target, run_lesson
+from grader.runner import RunOptions, parallel_shares, resolve_target
 
 EXIT_CODES = """\b
 Exit codes:
@@ -102,8 +102,8 @@ def check(lesson: str | None, every: bool, path: Path | None, fmt: str, timeout:
     target = resolve_target(course, chosen, path)
     _import_in_background("grader.render")  # rich, ready by the time the tests are done
     with LiveBar() as bar:
-        options = RunOptions(timeout=timeout, on_record=bar.follow(chosen.id))
-        result = run_lesson(course, chosen, target, options)
+        options = RunOptions(timeout, on_record=bar.follow(chosen.id), shares=parallel_shares())
+        result = daemon.check(course, chosen, target, options)
     if path is None:
         progress.record(course.root, result)
     from grader import render
@@ -145,8 +145,8 @@ def _check_all(course: course_mod.Course, path: Path | None, fmt: str, timeout: 
             except CourseError as exc:
                 outcomes.append((lesson, None, str(exc)))
                 continue
-            options = RunOptions(timeout=timeout, on_record=bar.follow(lesson.id))
-            result = run_lesson(course, lesson, target, options)
+            options = RunOptions(timeout, on_record=bar.follow(lesson.id), shares=parallel_shares())
+            result = daemon.check(course, lesson, target, options)
             if path is None:
                 progress.record(course.root, result)
             outcomes.append((lesson, result, ""))

@@ -237,6 +237,7 @@ def diagnose(
         )
 
     if root is not None:
+        findings.append(Finding("warm", _warm_worker(course)))
         path = root / progress.FOLDER / "progress.json"
         if path.exists():
             try:
@@ -253,6 +254,22 @@ def diagnose(
                     )
                 )
     return findings
+
+
+def _warm_worker(course: course_mod.Course) -> str:
+    """Whether a warm worker waits for the next check (see grader/daemon.py)."""
+    from grader import daemon
+
+    idle = daemon.idle_limit()
+    if not idle:
+        return "off (LEARN_WARM=0): every check starts a fresh interpreter"
+    if not daemon.FORK_SUPPORTED:
+        return "not on this system (Linux only): every check starts a fresh interpreter"
+    worker = daemon.connect(course)
+    if worker is None:
+        return "no worker now: the next check starts one for the check after it"
+    with worker:
+        return f"worker {worker.pid} waits for the next check (leaves {idle:g} s after the last)"
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -22,6 +22,7 @@ NO_GPU = "needs a CUDA or MPS device, and this machine has neither"
 
 _outcomes: dict[str, dict] = {}
 _stream = None
+_whole_lesson: list[dict] = []  # every test collected, before --learn-share kept a part
 
 
 class TestTimeout(BaseException):
@@ -33,6 +34,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--learn-path", help="folder laid out like exercises/ to grade")
     group.addoption("--learn-report-fd", type=int, help="file descriptor for JSON records")
     group.addoption("--learn-timeout", type=float, default=0, help="seconds allowed per test")
+    group.addoption(
+        "--learn-share",
+        help="K/N: run only the K-th of N shares of the tests (N test processes side by side)",
+    )
     group.addoption(
         "--learn-timeout-clock",
         choices=("wall", "cpu"),
@@ -121,8 +126,31 @@ def _describe(item: pytest.Item) -> dict:
     }
 
 
+@pytest.hookimpl(trylast=True)  # after any plugin that orders the tests
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    share = config.getoption("learn_share")
+    if not share:
+        return
+    index, count = (int(n) for n in share.split("/"))
+    _whole_lesson[:] = [_describe(item) for item in items]
+    # property tests are the slow ones: deal them out on their own, then the rest
+    slow = [item for item in items if _is_property(item)]
+    fast = [item for item in items if not _is_property(item)]
+    mine = {id(item) for item in slow[index::count] + fast[index::count]}
+    config.hook.pytest_deselected(items=[item for item in items if id(item) not in mine])
+    items[:] = [item for item in items if id(item) in mine]
+
+
+def _is_property(item: pytest.Item) -> bool:
+    return getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    _emit({"event": "collected", "tests": [_describe(item) for item in session.items]})
+    tests = [_describe(item) for item in session.items]
+    if _whole_lesson:  # a share: the whole lesson, and which of it this process runs
+        _emit({"event": "collected", "tests": _whole_lesson, "share": [t["test"] for t in tests]})
+    else:
+        _emit({"event": "collected", "tests": tests})
     if _stream is not None and session.config.option.tbstyle == "auto":
         # When grading, nobody reads pytest's own failure reports (the records say it all)
         # and formatting them costs more than running the tests; errors in collection,

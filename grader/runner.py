@@ -4,6 +4,11 @@ The child streams one JSON record per test over a pipe. The parent keeps the lis
 of tests the child collected; a test that never reports back is marked crashed (or
 timed out, when the parent had to kill it), and the tests after it are run again in
 a fresh child, so one fatal test never costs the others their result.
+
+A learner's run can split the tests into shares, each run so by a child of its own
+side by side (`RunOptions.shares`): every child collects the whole lesson, runs every
+n-th test (property tests dealt out on their own, as they are the slow ones), and the
+parent puts the shares back together in the lesson's order.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +51,15 @@ class RunOptions:
     spawn: Callable[..., Any] | None = None
     # More pytest arguments, e.g. ("-x",) when only "does any test fail?" matters.
     pytest_args: tuple[str, ...] = ()
+    # Test processes side by side, each running its share of the lesson's tests.
+    shares: int = 1
+
+
+def parallel_shares() -> int:
+    """Test processes for a learner's run: one per CPU this process may use, at most 4."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def resolve_target(course: Course, lesson: Lesson, path: Path | None) -> Path:
@@ -72,29 +88,79 @@ def run_lesson(
     if not lesson_tests.is_dir():
         raise CourseError(f"{lesson.id} has no tests in {tests_dir}")
     result = LessonResult(lesson=lesson.id, target=str(target))
-    expected: list[TestResult] = []
-    done: dict[str, TestResult] = {}
-    pending = [str(lesson_tests)]
-    for attempt in range(MAX_RESTARTS + 1):
-        run = _run_child(pending, tests_dir, target, options)
-        if attempt == 0:
-            if not run.collected:
-                result.error = run.failure("the tests could not be collected")
-                return result
-            expected = run.collected
-        done.update(run.results)
-        if run.unfinished:
-            done[run.unfinished] = _lost(expected, run.unfinished, run.died_because())
-        remaining = [t.test for t in expected if t.test not in done]
-        if not remaining or not run.unfinished:
-            break
-        pending = [str(tests_dir.parent / test) for test in remaining]
+    count = max(1, options.shares)
+    if count == 1:
+        parts = [_run_share(lesson_tests, target, options, "")]
+    else:
+        shared = replace(options, on_record=_FirstCollected(options.on_record))
+        with ThreadPoolExecutor(count) as pool:
+            shares = [f"{index}/{count}" for index in range(count)]
+            parts = list(
+                pool.map(lambda share: _run_share(lesson_tests, target, shared, share), shares)
+            )
+    broken = next((part for part in parts if part.error), None)
+    if broken is not None:
+        result.error = broken.error
+        return result
+    expected = parts[0].expected
+    done = {test: found for part in parts for test, found in part.done.items()}
     for test in expected:
         if test.test not in done:
             reason = "never reported: the test process kept dying before it reached this test"
             done[test.test] = _lost(expected, test.test, (Status.CRASHED, reason))
     result.tests = [done[t.test] for t in expected]
     return result
+
+
+@dataclass
+class _Share:
+    expected: list[TestResult] = field(default_factory=list)  # the whole lesson, in order
+    done: dict[str, TestResult] = field(default_factory=dict)
+    error: str = ""
+
+
+def _run_share(lesson_tests: Path, target: Path, options: RunOptions, share: str) -> _Share:
+    """Run the lesson's tests (or one share of them) in a child; when a test kills it,
+    run those after it again in a fresh child, so one fatal test never costs the others."""
+    tests_dir = lesson_tests.parent
+    part = _Share()
+    mine: list[str] = []
+    pending = [str(lesson_tests)]
+    for attempt in range(MAX_RESTARTS + 1):
+        run = _run_child(pending, tests_dir, target, options, share if attempt == 0 else "")
+        if attempt == 0:
+            if not run.collected:
+                part.error = run.failure("the tests could not be collected")
+                return part
+            part.expected = run.collected
+            mine = run.share if run.share is not None else [t.test for t in run.collected]
+        part.done.update(run.results)
+        if run.unfinished:
+            part.done[run.unfinished] = _lost(part.expected, run.unfinished, run.died_because())
+        remaining = [test for test in mine if test not in part.done]
+        if not remaining or not run.unfinished:
+            break
+        pending = [str(tests_dir.parent / test) for test in remaining]
+    return part
+
+
+class _FirstCollected:
+    """Passes the records of parallel shares on one at a time, and the lesson's
+    "collected" once (every share reports the whole lesson)."""
+
+    def __init__(self, listener: Callable[[dict], None] | None) -> None:
+        self._listener = listener
+        self._lock = threading.Lock()
+        self._collected = False
+
+    def __call__(self, record: dict) -> None:
+        with self._lock:
+            if record.get("event") == "collected":
+                if self._collected:
+                    return
+                self._collected = True
+            if self._listener is not None:
+                self._listener(record)
 
 
 def _lost(expected: list[TestResult], test_id: str, why: tuple[Status, str]) -> TestResult:
@@ -105,6 +171,7 @@ def _lost(expected: list[TestResult], test_id: str, why: tuple[Status, str]) -> 
 @dataclass
 class ChildRun:
     collected: list[TestResult] = field(default_factory=list)
+    share: list[str] | None = None  # the tests of `collected` this child runs, if not all
     results: dict[str, TestResult] = field(default_factory=dict)
     unfinished: str | None = None
     killed_after: float | None = None
@@ -148,7 +215,9 @@ def _pytest_args(tests: list[str], tests_dir: Path, target: Path, fd: int, timeo
     ]  # fmt: skip
 
 
-def _run_child(tests: list[str], tests_dir: Path, target: Path, options: RunOptions) -> ChildRun:
+def _run_child(
+    tests: list[str], tests_dir: Path, target: Path, options: RunOptions, share: str
+) -> ChildRun:
     read_fd, write_fd = os.pipe()
     env = dict(options.env if options.env is not None else os.environ)
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -158,7 +227,7 @@ def _run_child(tests: list[str], tests_dir: Path, target: Path, options: RunOpti
     run = ChildRun(listener=options.on_record)
     with tempfile.TemporaryFile() as output:
         args = _pytest_args(tests, tests_dir, target, write_fd, options.timeout)
-        args += options.pytest_args
+        args += [*options.pytest_args, *(["--learn-share", share] if share else [])]
         if options.spawn is not None:
             child = options.spawn(args, env=env, cwd=target, pass_fd=write_fd, output=output)
         else:
@@ -212,6 +281,7 @@ def _take(run: ChildRun, line: bytes) -> None:
         return  # not one of ours: ignore rather than trust it
     if event == "collected":
         run.collected = [TestResult.from_dict(t) for t in record["tests"]]
+        run.share = record.get("share")
     elif event == "collect_error":
         run.collect_error = record.get("message", "")
     elif event == "start":

@@ -74,6 +74,10 @@ class WorkerGone(Exception):
     """The warm process died (or could not start)."""
 
 
+class ClientGone(Exception):
+    """Whoever asked for the run stopped listening: the run is abandoned."""
+
+
 def needs_torch(course: Course, lesson: Lesson) -> bool:
     """Whether a lesson's tests or the learner's files import torch (worth preloading)."""
     for folder in (course.tests_dir / lesson.id, course.exercises_dir / lesson.id):
@@ -122,7 +126,7 @@ class Forked:
 
 _children: set[int] = set()  # children running now, killed on cancel and on exit
 _learned: set[str] = set()  # library modules the runs imported: the worker imports them next
-_private_fds: list[int] = []  # the worker's channel to `learn watch`: closed in every child
+private_fds: list[int] = []  # the worker's channels to its clients: closed in every child
 _library_roots: tuple[str, ...] = ()
 _cancelled = False
 
@@ -165,7 +169,7 @@ def _child(
         signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a fresh interpreter
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGUSR1, signal.SIG_DFL)
-        for fd in _private_fds:
+        for fd in private_fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
         null = os.open(os.devnull, os.O_RDONLY)
@@ -251,18 +255,8 @@ def _find_library_roots() -> tuple[str, ...]:
     return tuple(sorted(roots))
 
 
-def serve(preload: Iterable[str] = ()) -> None:
-    """The worker's loop: one JSON request per line on stdin, events on stdout."""
-    global _cancelled, _library_roots
-    from grader import course as course_mod
-    from grader.runner import RunOptions, run_lesson
-
-    channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
-    os.dup2(2, 1)  # whatever an import prints goes to the log, never into the channel
-    _private_fds.append(channel.fileno())
-
-    def send(event: dict) -> None:
-        channel.write(json.dumps(event) + "\n")
+def take_signals() -> None:
+    """A worker's signals: SIGUSR1 cancels the run in progress, SIGTERM stops it all."""
 
     def cancel(signum, frame) -> None:
         global _cancelled
@@ -277,43 +271,73 @@ def serve(preload: Iterable[str] = ()) -> None:
 
     signal.signal(signal.SIGUSR1, cancel)
     signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for `learn watch` to handle
-    send({"event": "ready"})  # from now on SIGUSR1 cancels rather than kills
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the client to handle
+
+
+def preload(names: Iterable[str] = ()) -> None:
+    """The imports every child will share: pytest's and hypothesis's, and `names`."""
+    global _library_roots
     _library_roots = _find_library_roots()
-    _preload((*PRELOAD, *preload))
+    _preload((*PRELOAD, *names))
+
+
+def handle(line: str, send: Callable[[dict], None]) -> None:
+    """Run one request (a JSON line), sending its records and then its result or error."""
+    global _cancelled
+    from grader import course as course_mod
+    from grader.runner import RunOptions, parallel_shares, run_lesson
+
+    request: dict = {}
+    try:
+        request = json.loads(line)
+        _cancelled = False
+        _preload(request.get("preload", ()))
+        course = course_mod.load(Path(request["root"]))
+        lesson = course.lesson(request["lesson"])
+        env = dict(request.get("env") or os.environ)  # the client's, for its children
+        if request.get("first"):
+            env[FIRST] = request["first"]
+        ident = request.get("id")
+
+        def forward(record: dict, ident=ident) -> None:
+            send({"id": ident, "event": "record", "record": record})
+
+        options = RunOptions(
+            timeout=float(request.get("timeout", 10.0)),
+            env=env,
+            on_record=forward,
+            spawn=fork_spawn,
+            shares=parallel_shares(),
+        )
+        result = run_lesson(course, lesson, Path(request["target"]), options)
+        if _cancelled:
+            send({"id": ident, "event": "cancelled"})
+        else:
+            send({"id": ident, "event": "result", "result": result.to_dict()})
+    except ClientGone:
+        raise
+    except CourseError as exc:
+        send({"id": request.get("id"), "event": "error", "message": str(exc)})
+    except Exception:
+        message = traceback.format_exc(limit=-3)
+        send({"id": request.get("id"), "event": "error", "message": message})
+    _preload(sorted(_learned - set(sys.modules)))
+
+
+def serve(modules: Iterable[str] = ()) -> None:
+    """`learn watch`'s worker: one JSON request per line on stdin, events on stdout."""
+    channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)  # whatever an import prints goes to the log, never into the channel
+    private_fds.append(channel.fileno())
+
+    def send(event: dict) -> None:
+        channel.write(json.dumps(event) + "\n")
+
+    take_signals()
+    send({"event": "ready"})  # from now on SIGUSR1 cancels rather than kills
+    preload(modules)
     for line in sys.stdin:
-        request: dict = {}
-        try:
-            request = json.loads(line)
-            _cancelled = False
-            _preload(request.get("preload", ()))
-            course = course_mod.load(Path(request["root"]))
-            lesson = course.lesson(request["lesson"])
-            env = dict(os.environ)
-            if request.get("first"):
-                env[FIRST] = request["first"]
-            ident = request.get("id")
-
-            def forward(record: dict, ident=ident) -> None:
-                send({"id": ident, "event": "record", "record": record})
-
-            options = RunOptions(
-                timeout=float(request.get("timeout", 10.0)),
-                env=env,
-                on_record=forward,
-                spawn=fork_spawn,
-            )
-            result = run_lesson(course, lesson, Path(request["target"]), options)
-            if _cancelled:
-                send({"id": ident, "event": "cancelled"})
-            else:
-                send({"id": ident, "event": "result", "result": result.to_dict()})
-        except CourseError as exc:
-            send({"id": request.get("id"), "event": "error", "message": str(exc)})
-        except Exception:
-            message = traceback.format_exc(limit=-3)
-            send({"id": request.get("id"), "event": "error", "message": message})
-        _preload(sorted(_learned - set(sys.modules)))
+        handle(line, send)
 
 
 # ------------------------------------------------------------ the client side
@@ -372,6 +396,21 @@ class _Runs:
                 elif kind in ("gone", "cancelled"):
                     raise WorkerGone(event.get("message", kind))
 
+    def _pump(self, lines: Iterable[str], on_ready: Callable[[], None] = lambda: None) -> None:
+        """Queue the events a worker sends, one JSON line each, until it stops."""
+        with contextlib.suppress(OSError, ValueError):
+            for line in lines:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                if event.get("event") == "ready":
+                    on_ready()
+                    continue
+                if event.get("event") == "result":
+                    event["result"] = LessonResult.from_dict(event["result"])
+                self.events.put(event)
+
     def start(self, lesson: Lesson, target: Path, timeout: float = 10.0, first=None) -> int:
         raise NotImplementedError
 
@@ -388,14 +427,54 @@ class _Runs:
         self.close()
 
 
-class WarmRunner(_Runs):
-    """Runs in the warm worker process (see the module's docstring)."""
+class RemoteRunner(_Runs):
+    """A runner whose runs go as JSON lines to a worker process (see `handle`)."""
 
     warm = True
 
-    def __init__(self, root: Path, preload: Iterable[str] = (), python: str | None = None):
+    def __init__(self, root: Path, pid: int) -> None:
         super().__init__()
         self.root = root
+        self.pid = pid
+        self._ready = threading.Event()
+
+    def _write(self, line: str) -> None:
+        raise NotImplementedError
+
+    def start(
+        self, lesson: Lesson, target: Path, timeout: float = 10.0, first: str | None = None
+    ) -> int:
+        ident = self._new_id()
+        request = {
+            "id": ident,
+            "root": str(self.root),
+            "lesson": lesson.id,
+            "target": str(target),
+            "timeout": timeout,
+            "first": first,
+            "env": dict(os.environ),
+        }
+        try:
+            self._write(json.dumps(request) + "\n")
+        except (OSError, ValueError) as exc:
+            self.events.put({"event": "gone", "message": f"lost the warm process: {exc}"})
+        return ident
+
+    def cancel(self) -> None:
+        """Abandon the run in progress: its child is killed and it ends as "cancelled".
+
+        Before the worker is ready (its handler in place) the run has not begun: it then
+        simply runs to its end, and its result is ignored."""
+        if self.active is not None and self._ready.is_set():
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGUSR1)
+
+
+class WarmRunner(RemoteRunner):
+    """Runs in a warm worker process of its own, for `learn watch` (see the module's
+    docstring)."""
+
+    def __init__(self, root: Path, preload: Iterable[str] = (), python: str | None = None):
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, kept open
         try:
             self._proc = subprocess.Popen(
@@ -408,24 +487,13 @@ class WarmRunner(_Runs):
             )  # fmt: skip
         except OSError as exc:
             raise WorkerGone(f"could not start the warm process: {exc}") from None
-        self._ready = threading.Event()
+        super().__init__(root, self._proc.pid)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
         assert self._proc.stdout is not None
-        with contextlib.suppress(OSError, ValueError):
-            for line in self._proc.stdout:
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    continue
-                if event.get("event") == "ready":
-                    self._ready.set()
-                    continue
-                if event.get("event") == "result":
-                    event["result"] = LessonResult.from_dict(event["result"])
-                self.events.put(event)
+        self._pump(self._proc.stdout, on_ready=self._ready.set)
         self.events.put({"event": "gone", "message": f"the warm process died: {self._tail()}"})
 
     def _tail(self) -> str:
@@ -440,34 +508,10 @@ class WarmRunner(_Runs):
     def alive(self) -> bool:
         return self._proc.poll() is None
 
-    def start(
-        self, lesson: Lesson, target: Path, timeout: float = 10.0, first: str | None = None
-    ) -> int:
-        ident = self._new_id()
-        request = {
-            "id": ident,
-            "root": str(self.root),
-            "lesson": lesson.id,
-            "target": str(target),
-            "timeout": timeout,
-            "first": first,
-        }
-        try:
-            assert self._proc.stdin is not None
-            self._proc.stdin.write(json.dumps(request) + "\n")
-            self._proc.stdin.flush()
-        except (OSError, ValueError) as exc:
-            self.events.put({"event": "gone", "message": f"lost the warm process: {exc}"})
-        return ident
-
-    def cancel(self) -> None:
-        """Abandon the run in progress: its child is killed and it ends as "cancelled".
-
-        Before the worker is ready (its handler in place) the run has not begun: it then
-        simply runs to its end, and its result is ignored."""
-        if self.active is not None and self._ready.is_set():
-            with contextlib.suppress(OSError):
-                self._proc.send_signal(signal.SIGUSR1)
+    def _write(self, line: str) -> None:
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(line)
+        self._proc.stdin.flush()
 
     def close(self) -> None:
         """Stop the worker and any child it is running; never raises."""
@@ -519,7 +563,7 @@ class PlainRunner(_Runs):
         self, lesson: Lesson, target: Path, timeout: float = 10.0, first: str | None = None
     ) -> int:
         from grader import course as course_mod
-        from grader.runner import RunOptions, run_lesson
+        from grader.runner import RunOptions, parallel_shares, run_lesson
 
         if self._thread is not None:
             self._thread.join()  # one run at a time, as in the worker
@@ -530,6 +574,7 @@ class PlainRunner(_Runs):
                 timeout=timeout,
                 on_record=lambda r: self.events.put({"id": ident, "event": "record", "record": r}),
                 spawn=self._spawn_for(ident),
+                shares=parallel_shares(),
             )
             try:
                 course = course_mod.load(self.root)

@@ -7,6 +7,9 @@ real child processes without touching the real lessons.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -14,6 +17,10 @@ import pytest
 
 from grader import course as course_mod
 from grader import stubs
+
+# `learn check` leaves a warm worker behind for the next check; the tests' checks must
+# not (tests/test_daemon.py turns it back on where that is what is tested).
+os.environ["LEARN_WARM"] = "0"
 
 CATALOGUE = """
 [course]
@@ -117,6 +124,24 @@ class Toy:
         (path.parent / "__init__.py").touch()
         path.write_text(textwrap.dedent(source), encoding="utf-8")
         return path
+
+
+LEARN = str(Path(sys.executable).with_name("learn"))
+
+
+@pytest.fixture
+def learn():
+    """Runs the installed `learn` as a learner's shell would: a bare environment, and no
+    warm worker left behind."""
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [LEARN, *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+            env={"COLUMNS": "200", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+                 "LEARN_WARM": "0"},
+        )  # fmt: skip
+
+    return run
 
 
 @pytest.fixture

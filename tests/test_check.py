@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,8 +17,6 @@ from rich.console import Console
 from grader import progress
 from grader.cli import cli
 from grader.livebar import LiveBar
-
-LEARN = str(Path(sys.executable).with_name("learn"))
 
 STATUS_LESSON = """
 [[lessons]]
@@ -113,13 +110,6 @@ def todo():
 """
 
 
-def learn(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [LEARN, *args], cwd=cwd, capture_output=True, text=True, timeout=300,
-        env={"COLUMNS": "200", "PATH": str(Path(sys.executable).parent)},
-    )  # fmt: skip
-
-
 @pytest.fixture
 def course(toy, monkeypatch):
     """The toy course plus a lesson whose exercises each end in a different status."""
@@ -152,7 +142,7 @@ def rows(output: str) -> dict[str, str]:
     return found
 
 
-def test_each_status_looks_different_and_points_into_the_learners_code(course):
+def test_each_status_looks_different_and_points_into_the_learners_code(course, learn):
     run = learn("check", "statuses", "--timeout", "1", cwd=course.root)
     assert run.returncode == 1, run.stdout + run.stderr
     found = rows(run.stdout)
@@ -182,7 +172,7 @@ def test_a_syntax_error_is_an_error_in_the_learners_file_at_its_line(course, toy
     assert "toy/ops.py:1" in run.output
 
 
-def test_every_lesson_with_all_and_the_worst_exit_code(course):
+def test_every_lesson_with_all_and_the_worst_exit_code(course, learn):
     run = learn("check", "--all", "--timeout", "1", cwd=course.root)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "every lesson" in run.stdout
@@ -254,7 +244,7 @@ def test_the_progress_bar_appears_only_after_the_delay_and_follows_the_records()
     assert not quick.shown
 
 
-def test_no_progress_bar_when_stderr_is_not_a_terminal(course):
+def test_no_progress_bar_when_stderr_is_not_a_terminal(course, learn):
     run = learn("check", "toy", cwd=course.root)
     assert run.stderr == ""
 

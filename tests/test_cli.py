@@ -3,20 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
-LEARN = str(Path(sys.executable).with_name("learn"))
-
-
-def learn(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [LEARN, *args], cwd=cwd, capture_output=True, text=True, timeout=300,
-        env={"COLUMNS": "160", "PATH": str(Path(sys.executable).parent)},
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -25,27 +13,27 @@ def course_dir(toy):
     return toy.root
 
 
-def test_stubs_exit_1_and_show_every_exercise_not_started(course_dir):
+def test_stubs_exit_1_and_show_every_exercise_not_started(course_dir, learn):
     run = learn("check", "toy", cwd=course_dir)
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.count("not started") >= 2
     assert "double" in run.stdout and "halve" in run.stdout
 
 
-def test_solutions_exit_0(course_dir):
+def test_solutions_exit_0(course_dir, learn):
     run = learn("check", "toy", "--path", "solutions", cwd=course_dir)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "4/4" in run.stdout
 
 
-def test_a_failure_shows_the_call_and_the_section_to_reread(course_dir, toy):
+def test_a_failure_shows_the_call_and_the_section_to_reread(course_dir, toy, learn):
     toy.write_ops("def double(x):\n    return x + 2\n\ndef halve(x):\n    return x / 2\n")
     run = learn("check", "toy", cwd=course_dir)
     assert run.returncode == 1
     assert "double(-3)" in run.stdout and "“Doubling”" in run.stdout
 
 
-def test_json_carries_the_result_model(course_dir):
+def test_json_carries_the_result_model(course_dir, learn):
     run = learn("check", "toy", "--path", "solutions", "--format", "json", cwd=course_dir)
     (result,) = json.loads(run.stdout)
     assert result["passed"] is True and result["score"] == 4
@@ -62,20 +50,20 @@ def test_json_carries_the_result_model(course_dir):
         (["frobnicate"], "No such command"),
     ],
 )
-def test_bad_input_exits_2_with_one_clear_line(course_dir, args, message):
+def test_bad_input_exits_2_with_one_clear_line(course_dir, args, message, learn):
     run = learn(*args, cwd=course_dir)
     assert run.returncode == 2
     assert message in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
 
 
-def test_outside_a_course_exits_2(tmp_path):
+def test_outside_a_course_exits_2(tmp_path, learn):
     run = learn("list", cwd=tmp_path)
     assert run.returncode == 2 and "not inside a course" in run.stderr
     assert "Traceback" not in run.stderr
 
 
-def test_list_shows_lessons_and_the_last_result(course_dir):
+def test_list_shows_lessons_and_the_last_result(course_dir, learn):
     assert "not checked yet" in learn("list", cwd=course_dir).stdout
     learn("check", "toy", cwd=course_dir)
     run = learn("list", cwd=course_dir)
@@ -83,21 +71,21 @@ def test_list_shows_lessons_and_the_last_result(course_dir):
     assert "A toy lesson" in run.stdout and "0/4" in run.stdout
 
 
-def test_a_corrupt_progress_file_does_not_break_list(course_dir):
+def test_a_corrupt_progress_file_does_not_break_list(course_dir, learn):
     (course_dir / ".learn").mkdir()
     (course_dir / ".learn" / "progress.json").write_text("{{{")
     run = learn("list", cwd=course_dir)
     assert run.returncode == 0 and "not checked yet" in run.stdout
 
 
-def test_dev_stubs_check_reports_stale_stubs(course_dir, toy):
+def test_dev_stubs_check_reports_stale_stubs(course_dir, toy, learn):
     assert learn("dev", "stubs", "--check", cwd=course_dir).returncode == 0
     toy.write_ops("def double(x):\n    return 2 * x\n")
     run = learn("dev", "stubs", "--check", cwd=course_dir)
     assert run.returncode == 1 and "exercises/toy/ops.py" in run.stdout
 
 
-def test_help_documents_the_exit_codes(course_dir):
+def test_help_documents_the_exit_codes(course_dir, learn):
     run = learn("--help", cwd=course_dir)
     assert run.returncode == 0
     assert "0  every test that could run passed" in run.stdout

@@ -8,8 +8,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -24,7 +22,6 @@ from grader.formats import Graded
 from grader.results import LessonResult, Status, TestResult
 from grader.sandbox import Limits
 
-LEARN = str(Path(sys.executable).with_name("learn"))
 ADVERSARIAL = Path(__file__).parent / "adversarial" / "submissions"
 WRONG_HALVE = "def double(x):\n    return 2 * x\n\ndef halve(x):\n    return x\n"
 LIMITS = Limits(timeout=5, lesson_timeout=60, memory_mb=1024)
@@ -296,14 +293,7 @@ def test_write_atomic_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch
 # -------------------------------------------------------------------------- CLI
 
 
-def learn(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [LEARN, *args], cwd=cwd, capture_output=True, text=True, timeout=300,
-        env={"COLUMNS": "160", "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"},
-    )  # fmt: skip
-
-
-def test_cli_grade_then_merge(toy, tmp_path):
+def test_cli_grade_then_merge(toy, tmp_path, learn):
     roster(toy, {"ann": None, "ben": WRONG_HALVE})
     run = learn(
         "grade", "submissions", "--out", str(tmp_path / "out"), "--jobs", "2",
@@ -319,7 +309,7 @@ def test_cli_grade_then_merge(toy, tmp_path):
     assert run.returncode == 2
 
 
-def test_cli_bundle_leaves_the_solutions_out(toy, tmp_path):
+def test_cli_bundle_leaves_the_solutions_out(toy, tmp_path, learn):
     hidden = tmp_path / "hidden" / "toy"
     hidden.mkdir(parents=True)
     (hidden / "test_more.py").write_text(HIDDEN)
@@ -338,7 +328,7 @@ def test_cli_bundle_leaves_the_solutions_out(toy, tmp_path):
 
 
 @pytest.mark.parametrize("name", ["student", "roster"])
-def test_cli_workflow_templates(toy, name):
+def test_cli_workflow_templates(toy, name, learn):
     run = learn("grade", "workflow", name, cwd=toy.root)
     assert run.returncode == 0 and "learn grade" in run.stdout and "jobs:" in run.stdout
 

@@ -10,25 +10,32 @@ from grader.results import Status
 from grader.runner import RunOptions, resolve_target, run_lesson
 
 
-def grade(toy, folder: str = "exercises", timeout: float = 5.0):
+@pytest.fixture(params=[1, 2], ids=["one process", "two side by side"])
+def shares(request) -> int:
+    """Every runner test holds for one test process and for shares run side by side."""
+    return request.param
+
+
+def grade(toy, shares: int, folder: str = "exercises", timeout: float = 5.0):
     course = course_mod.load(toy.root)
     lesson = course.lesson("toy")
-    return run_lesson(course, lesson, toy.root / folder, RunOptions(timeout=timeout))
+    options = RunOptions(timeout=timeout, shares=shares)
+    return run_lesson(course, lesson, toy.root / folder, options)
 
 
 def statuses(result) -> dict[str, Status]:
     return {t.test.split("::")[-1]: t.status for t in result.tests}
 
 
-def test_reference_passes(toy):
-    result = grade(toy, "solutions")
+def test_reference_passes(toy, shares):
+    result = grade(toy, shares, "solutions")
     assert set(statuses(result).values()) == {Status.PASSED}
     assert result.passed and result.score == result.max_score == 4
 
 
-def test_device_fixture_reports_missing_gpu_as_not_run(toy):
+def test_device_fixture_reports_missing_gpu_as_not_run(toy, shares):
     toy.add_device_tests()
-    result = grade(toy, "solutions")
+    result = grade(toy, shares, "solutions")
     found = statuses(result)
     assert found["test_halve_on_device[cpu]"] is Status.PASSED
     gpu = [t for t in result.tests if t.gpu]
@@ -42,7 +49,7 @@ def test_device_fixture_reports_missing_gpu_as_not_run(toy):
     assert result.max_score == 5 + sum(t.points for t in gpu if t.counts)
 
 
-def test_stub_is_not_started(toy):
+def test_stub_is_not_started(toy, shares):
     toy.write_ops(
         """
         def double(x):
@@ -52,55 +59,55 @@ def test_stub_is_not_started(toy):
             raise NotImplementedError("write halve")
         """
     )
-    result = grade(toy)
+    result = grade(toy, shares)
     assert {t.status for t in result.tests} == {Status.NOT_STARTED}
     assert not result.passed
 
 
-def test_wrong_answer_fails_with_call_expected_and_got(toy):
+def test_wrong_answer_fails_with_call_expected_and_got(toy, shares):
     toy.write_ops("def double(x):\n    return x + 2\n\ndef halve(x):\n    return x / 2\n")
-    result = grade(toy)
+    result = grade(toy, shares)
     failed = next(t for t in result.tests if t.test.endswith("test_double_negative"))
     assert failed.status is Status.FAILED
     assert "double(-3)" in failed.message and "-6" in failed.message and "-1" in failed.message
     assert statuses(result)["test_double_two"] is Status.PASSED  # 2 + 2 == 4 by luck
 
 
-def test_exception_in_learner_code_points_at_their_line(toy):
+def test_exception_in_learner_code_points_at_their_line(toy, shares):
     toy.write_ops("def double(x):\n    return x * undefined_name\n\ndef halve(x):\n    return x\n")
-    result = grade(toy)
+    result = grade(toy, shares)
     error = next(t for t in result.tests if t.exercise == "double")
     assert error.status is Status.ERROR
     assert "NameError" in error.message
     assert error.location == "toy/ops.py:2 in double"
 
 
-def test_syntax_error_is_an_error_with_file_and_line(toy):
+def test_syntax_error_is_an_error_with_file_and_line(toy, shares):
     toy.write_ops("def double(x)\n    return 2 * x\n")
-    result = grade(toy)
+    result = grade(toy, shares)
     assert {t.status for t in result.tests} == {Status.ERROR}
     assert "SyntaxError" in result.tests[0].message
     assert result.tests[0].location == "toy/ops.py:1"
 
 
-def test_missing_file_is_reported_per_test(toy):
+def test_missing_file_is_reported_per_test(toy, shares):
     (toy.root / "exercises" / "toy").mkdir(parents=True)
-    result = grade(toy)
+    result = grade(toy, shares)
     assert {t.status for t in result.tests} == {Status.ERROR}
     assert "ops.py is missing" in result.tests[0].message
 
 
-def test_endless_loop_times_out_and_the_rest_still_run(toy):
+def test_endless_loop_times_out_and_the_rest_still_run(toy, shares):
     toy.write_ops(
         "def double(x):\n    while True:\n        pass\n\ndef halve(x):\n    return x / 2\n"
     )
-    result = grade(toy, timeout=1)
+    result = grade(toy, shares, timeout=1)
     found = statuses(result)
     assert found["test_double_two"] is Status.TIMED_OUT
     assert found["test_halve"] is Status.PASSED
 
 
-def test_child_killed_mid_run_marks_that_test_crashed_and_reruns_the_rest(toy):
+def test_child_killed_mid_run_marks_that_test_crashed_and_reruns_the_rest(toy, shares):
     toy.write_ops(
         """
         import os, signal
@@ -114,7 +121,7 @@ def test_child_killed_mid_run_marks_that_test_crashed_and_reruns_the_rest(toy):
             return x / 2
         """
     )
-    result = grade(toy)
+    result = grade(toy, shares)
     found = statuses(result)
     assert found["test_double_two"] is Status.PASSED
     assert found["test_double_negative"] is Status.CRASHED
@@ -123,15 +130,15 @@ def test_child_killed_mid_run_marks_that_test_crashed_and_reruns_the_rest(toy):
     assert len(result.tests) == 3, "no test may be lost"
 
 
-def test_a_child_that_always_dies_leaves_every_test_crashed_never_lost(toy):
+def test_a_child_that_always_dies_leaves_every_test_crashed_never_lost(toy, shares):
     toy.write_ops("import os\nos._exit(3)\n")
-    result = grade(toy)
+    result = grade(toy, shares)
     assert len(result.tests) == 3
     assert {t.status for t in result.tests} == {Status.CRASHED}
     assert not result.passed and result.score == 0
 
 
-def test_alarm_ignored_is_killed_by_the_parent(toy, monkeypatch):
+def test_alarm_ignored_is_killed_by_the_parent(toy, monkeypatch, shares):
     monkeypatch.setattr("grader.runner.KILL_GRACE", 1.0)
     toy.write_ops(
         """
@@ -145,11 +152,23 @@ def test_alarm_ignored_is_killed_by_the_parent(toy, monkeypatch):
             return x / 2
         """
     )
-    result = grade(toy, timeout=1)
+    result = grade(toy, shares, timeout=1)
     found = statuses(result)
     assert found["test_double_two"] is Status.TIMED_OUT
     assert "killed after" in next(t.message for t in result.tests if t.test.endswith("two"))
     assert found["test_halve"] is Status.PASSED
+
+
+def test_shares_run_side_by_side_and_report_as_one_run(toy):
+    course = course_mod.load(toy.root)
+    records: list[dict] = []
+    options = RunOptions(shares=2, on_record=records.append)
+    result = run_lesson(course, course.lesson("toy"), toy.root / "solutions", options)
+    collected = [r for r in records if r["event"] == "collected"]
+    assert len(collected) == 1, "one lesson, collected once"
+    assert len({r["pid"] for r in records if r["event"] == "start"}) == 2
+    assert [t.test for t in result.tests] == [t["test"] for t in collected[0]["tests"]]
+    assert result.passed
 
 
 def test_target_resolution(toy):
