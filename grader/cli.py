@@ -88,7 +88,12 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per test.")
 def check(lesson: str | None, every: bool, path: Path | None, fmt: str, timeout: float) -> None:
-    """Run the tests of LESSON (e.g. lesson1, or 1) against your code."""
+    """Run the tests of LESSON (e.g. lesson1, or 1) against your code.
+
+    A check leaves a warm worker behind, so the next one starts in a fraction of a
+    second; it leaves after LEARN_WARM seconds without a check (600), and
+    LEARN_WARM=0 turns it off.
+    """
     if every == bool(lesson):
         raise click.UsageError(
             "Missing argument 'LESSON' (or --all for every lesson)."

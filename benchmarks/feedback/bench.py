@@ -56,12 +56,23 @@ WARM = {"LEARN_WARM": "60"}  # the worker each check leaves goes a minute after 
 FRESH = {"LEARN_WARM": "0"}  # no worker: a fresh interpreter for every check
 
 
+def stop_worker() -> None:
+    """Send the course's warm worker away, if one waits, so that a check starts cold."""
+    from grader import course, daemon
+
+    worker = daemon.connect(course.load(ROOT))
+    if worker is not None:
+        with worker:
+            os.kill(worker.pid, signal.SIGTERM)
+
+
 def bench_check(lesson: str, repeat: int) -> list[str]:
     rows = []
     for label, target in (("stubs", None), ("solutions", "solutions")):
         learn = [LEARN, "check", lesson] + (["--path", target] if target else [])
         plain = [sys.executable, "-m", "pytest", f"grader/tests/{lesson}", "-q"]
         plain += ["-p", "no:cacheprovider"] + (["--learn-path", target] if target else [])
+        stop_worker()
         first = timed(learn, ROOT, WARM)  # no worker yet: it starts one for the next check
         timed(plain, ROOT)  # the file system cache warmed for pytest too
         time.sleep(6)  # the worker imports (torch too) before it listens
@@ -70,6 +81,7 @@ def bench_check(lesson: str, repeat: int) -> list[str]:
             warm.append(timed(learn, ROOT, WARM))
             fresh.append(timed(learn, ROOT, FRESH))
             theirs.append(timed(plain, ROOT))
+        stop_worker()
         ratio = statistics.median(w / t for w, t in zip(warm, theirs, strict=True))
         fresh_ratio = statistics.median(f / t for f, t in zip(fresh, theirs, strict=True))
         rows.append(
