@@ -104,13 +104,9 @@ def test_hanging_up_mid_run_kills_the_run(warm, toy):
     toy.write_ops(LOOPS)
     with wait_for_worker(warm) as worker:
         worker.start(warm.lesson("toy"), warm.exercises_dir, timeout=60.0)
-        time.sleep(1.5)
-        assert children(worker.pid), "the run should be going"
+        assert until(lambda: children(worker.pid)), "the run should be going"
         pid = worker.pid
-    deadline = time.monotonic() + 5
-    while children(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not children(pid)
+    assert until(lambda: not children(pid)), "the run outlived the check"
     wait_for_worker(warm, timeout=5.0).close()  # and it is still there
 
 
@@ -138,6 +134,15 @@ def test_another_user_gets_no_answer(warm):
     os.close(write)
     os.waitpid(pid, 0)
     assert os.read(read, 100) == b"silent"
+
+
+def until(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def children(pid: int) -> list[str]:
