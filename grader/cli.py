@@ -16,9 +16,10 @@ from pathlib import Path
 import click
 
 from grader import course as course_mod
-from grader import daemon, progress, stubs
+from grader.authoring import stubs
 from grader.course import CourseError
-from grader.livebar import LiveBar
+from grader.loop import daemon, progress
+from grader.loop.livebar import LiveBar
 from grader.runner import RunOptions, parallel_shares, resolve_target
 
 EXIT_CODES = """\b
@@ -125,7 +126,7 @@ def check(lesson: str | None, every: bool, path: Path | None, fmt: str, timeout:
 
 def _what_next(lesson: course_mod.Lesson, result) -> None:
     """One line under the table: which exercise to fix, and the commands that help."""
-    from grader.hints import first_failing
+    from grader.loop.hints import first_failing
 
     name = first_failing(lesson, result)
     if name is not None and not result.error:
@@ -136,10 +137,10 @@ def _what_next(lesson: course_mod.Lesson, result) -> None:
 
 
 def _check_all(course: course_mod.Course, path: Path | None, fmt: str, timeout: float) -> int:
-    from grader import overview
+    from grader.loop import overview
 
     outcomes = []
-    _import_in_background("grader.render", "grader.overview")
+    _import_in_background("grader.render", "grader.loop.overview")
     with LiveBar() as bar:
         for lesson in course.lessons:
             if not (course.tests_dir / lesson.id).is_dir():
@@ -167,7 +168,7 @@ def _check_all(course: course_mod.Course, path: Path | None, fmt: str, timeout: 
 @cli.command(name="list")
 def list_lessons() -> None:
     """Every lesson with its points and status, your progress, and what to do next."""
-    from grader import overview
+    from grader.loop import overview
 
     course = course_mod.load()
     console.print(overview.table(overview.overview(course)))
@@ -206,7 +207,7 @@ def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
     """Prove the course sound: solutions pass, stubs not started, every mutant caught."""
     from rich.markup import escape
 
-    from grader import verify
+    from grader.authoring import verify
 
     course = course_mod.load()
     chosen = [course.lesson(x) for x in lessons] if lessons else list(course.lessons)
@@ -235,8 +236,8 @@ def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
 
 
 cli.lazy = {
-    "grade": "grader.grade_cli:grade",  # `learn grade ...`: grader/grade_cli.py
-    **{name: f"grader.loop_cli:{name}" for name in ("hint", "watch", "reset", "doctor")},
+    "grade": "grader.examiner.cli:grade",  # `learn grade ...`: grader/examiner/cli.py
+    **{name: f"grader.loop.cli:{name}" for name in ("hint", "watch", "reset", "doctor")},
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from grader import course as course_mod
-from grader import stubs
+from grader.authoring import stubs
 
 # `learn check` leaves a warm worker behind for the next check; the tests' checks must
 # not (tests/test_daemon.py turns it back on where that is what is tested).

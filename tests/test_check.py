@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from grader import progress
 from grader.cli import cli
-from grader.livebar import LiveBar
+from grader.loop import progress
+from grader.loop.livebar import LiveBar
 
 STATUS_LESSON = """
 [[lessons]]

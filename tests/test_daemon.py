@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import daemon, doctor
+from grader.loop import daemon, doctor
+from grader.loop.warm import FORK_SUPPORTED
 from grader.results import Status
 from grader.runner import RunOptions
-from grader.warm import FORK_SUPPORTED
 
 pytestmark = pytest.mark.skipif(not FORK_SUPPORTED, reason="the warm worker forks (Linux)")
 

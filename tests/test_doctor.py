@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader import doctor
+from grader.loop import doctor
 
 LEARN = str(Path(sys.executable).with_name("learn"))
 CPU = {"version": "2.13.0+cpu", "cuda_build": None, "cuda": False, "mps": False}

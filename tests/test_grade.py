@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from grader import course as course_mod
-from grader import formats
-from grader import grade as grading
 from grader.course import CourseError
-from grader.formats import Graded
+from grader.examiner import formats
+from grader.examiner import grade as grading
+from grader.examiner.formats import Graded
+from grader.examiner.sandbox import Limits
 from grader.results import LessonResult, Status, TestResult
-from grader.sandbox import Limits
 
 ADVERSARIAL = Path(__file__).parent / "adversarial" / "submissions"
 WRONG_HALVE = "def double(x):\n    return 2 * x\n\ndef halve(x):\n    return x\n"
@@ -355,7 +355,7 @@ def test_one_submission_the_grader_fails_on_does_not_stop_the_class(toy, tmp_pat
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="sandbox users are only made as root")
 def test_two_gradings_on_one_machine_never_share_a_user():
-    from grader.sandbox import reserve_uids
+    from grader.examiner.sandbox import reserve_uids
 
     first, first_locks = reserve_uids(2)
     second, second_locks = reserve_uids(2)
@@ -373,7 +373,7 @@ def test_two_gradings_on_one_machine_never_share_a_user():
 def test_a_killed_gradings_copies_are_swept_by_the_next(tmp_path, monkeypatch):
     import tempfile
 
-    from grader.sandbox import _try_lock, sweep_stale_folders
+    from grader.examiner.sandbox import _try_lock, sweep_stale_folders
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     killed, running, other = (tmp_path / f"learn-grade-{n}" for n in ("a", "b", "c"))

@@ -6,8 +6,8 @@ import json
 
 from click.testing import CliRunner
 
-from grader import hints, progress
 from grader.cli import cli
+from grader.loop import hints, progress
 from grader.results import LessonResult, Status, TestResult
 
 

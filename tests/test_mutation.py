@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from grader import course as course_mod
-from grader import mutation
+from grader.authoring import mutation
 
 SOLUTION = """from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from grader import overview, progress
 from grader.cli import cli
+from grader.loop import overview, progress
 from grader.results import LessonResult, Status, TestResult
 
 SECOND_LESSON = """

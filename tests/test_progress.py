@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader import progress
+from grader.loop import progress
 from grader.results import LessonResult, Status, TestResult
 
 

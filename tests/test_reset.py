@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from grader import reset, stubs
+from grader.authoring import stubs
 from grader.cli import cli
+from grader.loop import reset
 
 MINE = "def double(x):\n    return 2 * x\n\ndef halve(x):\n    return x / 2\n"
 

@@ -7,7 +7,7 @@ import ast
 import pytest
 
 from grader import course as course_mod
-from grader import stubs
+from grader.authoring import stubs
 from grader.course import CourseError
 
 SOURCE = '''"""A module."""

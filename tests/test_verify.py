@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader import course as course_mod
-from grader import verify
+from grader.authoring import verify
 
 
 def add_mutant(toy, name: str, source: str) -> None:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from grader import progress
+from grader.loop import progress
+from grader.loop.warm import FORK_SUPPORTED, PlainRunner, WarmRunner, WorkerGone
+from grader.loop.watch import first_unfinished, watch
 from grader.results import LessonResult, Status, TestResult
-from grader.warm import FORK_SUPPORTED, PlainRunner, WarmRunner, WorkerGone
-from grader.watch import first_unfinished, watch
 
 LEARN = str(Path(sys.executable).with_name("learn"))
 RIGHT = "def double(x):\n    return 2 * x\n\ndef halve(x):\n    return x / 2\n"

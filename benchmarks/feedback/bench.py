@@ -58,7 +58,8 @@ FRESH = {"LEARN_WARM": "0"}  # no worker: a fresh interpreter for every check
 
 def stop_worker() -> None:
     """Send the course's warm worker away, if one waits, so that a check starts cold."""
-    from grader import course, daemon
+    from grader import course
+    from grader.loop import daemon
 
     worker = daemon.connect(course.load(ROOT))
     if worker is not None:
@@ -118,7 +119,7 @@ def one_bug(lesson_id: str, folder: Path) -> str:
     """Put one classic mistake (a mutant) into the solutions copied to `folder`: the state
     of a learner who has everything right but the lesson's last exercise."""
     from grader import course as course_mod
-    from grader import mutation
+    from grader.authoring import mutation
 
     course = course_mod.load(ROOT)
     lesson = course.lesson(lesson_id)

@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from grader import course as course_mod  # noqa: E402
-from grader import grade as grading  # noqa: E402
-from grader import mutation  # noqa: E402
+from grader.authoring import mutation  # noqa: E402
+from grader.examiner import grade as grading  # noqa: E402
+from grader.examiner.sandbox import Limits, Sandbox  # noqa: E402
 from grader.runner import RunOptions, run_lesson  # noqa: E402
-from grader.sandbox import Limits, Sandbox  # noqa: E402
 
 
 def children_cpu() -> float:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from grader import course as course_mod
-from grader import grade as grading
-from grader import sandbox
+from grader.examiner import grade as grading
+from grader.examiner import sandbox
 from grader.results import Status
 
 HERE = Path(__file__).parent / "submissions"  # files named *.in lose the suffix when used

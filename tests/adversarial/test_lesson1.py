@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from grader import course as course_mod
-from grader import grade as grading
-from grader import mutation
+from grader.authoring import mutation
+from grader.examiner import grade as grading
+from grader.examiner.sandbox import Limits
 from grader.results import Status
 from grader.runner import RunOptions, run_lesson
-from grader.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
 FORGER = """

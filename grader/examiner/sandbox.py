@@ -8,7 +8,7 @@ reconcile what comes back with the tests the instructor expects.
   fresh copy of that, and never sees the original;
 - the tests are the instructor's: a private copy of the grader package and of the
   course's tests (plus the hidden ones), never anything from the submission;
-- every test process starts as `python -I -B grader/sandbox_boot.py`, which shuts it
+- every test process starts as `python -I -B grader/examiner/sandbox_boot.py`, which shuts it
   in (its own user, namespaces, cgroups, resource limits: see sandbox_boot.py) before
   pytest imports a line of the submission;
 - the list of tests comes from a trusted collection that never imports a submission;
@@ -556,9 +556,10 @@ def write_runtime(course: Course, lessons: list[Lesson], hidden: Path | None, de
     tests, the hidden tests and a canary per lesson. Returns the canaries' test ids."""
     package = Path(grader.__file__).resolve().parent
     target = dest / "grader"
-    target.mkdir(parents=True)
-    for module in package.glob("*.py"):
-        shutil.copy2(module, target / module.name)
+    for module in grader.source_files():
+        copy = target / module.relative_to(package)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(module, copy)
     if not course.tests_dir.is_dir():
         raise CourseError(f"the course has no tests folder at {course.tests_dir}")
     _copy_clean(course.tests_dir, target / "tests")
@@ -1110,7 +1111,7 @@ class Sandbox:
         return not any(k == path or k.is_relative_to(path) for k in keep)
 
     def _command(self, cfg: dict, trusted: bool = False) -> list[str]:
-        boot = Path(cfg["runtime"]) / "grader" / BOOT
+        boot = Path(cfg["runtime"]) / "grader" / "examiner" / BOOT
         flags = ["-I"] if trusted else ["-I", "-B"]  # only a trusted run writes bytecode
         return [sys.executable, *flags, str(boot), json.dumps(cfg)]
 
@@ -1136,7 +1137,7 @@ class Sandbox:
     def _pytest_args(self, job: Job, tests: list[str], collect: bool) -> list[str]:
         root = job.runtime / "grader"
         args = [
-            *tests, *PLUGIN_ARGS, "-p", "grader.examiner",
+            *tests, *PLUGIN_ARGS, "-p", "grader.examiner.plugin",
             "--learn-path", str(job.work), "--learn-report-fd", "{fd}",
             "--learn-timeout", str(self.limits.timeout), "--learn-timeout-clock", "cpu",
             "--rootdir", str(root), "--confcutdir", str(root), "-c", os.devnull,

@@ -18,8 +18,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from grader import course as course_mod
-from grader import progress
 from grader.course import CourseError
+from grader.loop import progress
 
 DISTRIBUTION = "learn-pytorch-course"
 MIN_PYTHON = (3, 11)
@@ -257,8 +257,8 @@ def diagnose(
 
 
 def _warm_worker(course: course_mod.Course) -> str:
-    """Whether a warm worker waits for the next check (see grader/daemon.py)."""
-    from grader import daemon
+    """Whether a warm worker waits for the next check (see grader/loop/daemon.py)."""
+    from grader.loop import daemon
 
     idle = daemon.idle_limit()
     if not idle:

@@ -1,4 +1,4 @@
-"""`learn grade ...`: thin click commands over grader.grade (added to the CLI in cli.py)."""
+"""`learn grade ...`: thin click commands over `grade.py` (added to the CLI in grader/cli.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from grader import course as course_mod
-from grader import formats
-from grader import grade as grading
-from grader.sandbox import Limits
+from grader.examiner import formats
+from grader.examiner import grade as grading
+from grader.examiner.sandbox import Limits
 
 err = Console(stderr=True, highlight=False)
 

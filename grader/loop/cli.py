@@ -1,7 +1,7 @@
 """The learner's loop beyond `check` and `list`: `learn hint`, `watch`, `reset`, `doctor`.
 
-Thin click commands over grader.hints, grader.watch, grader.reset and grader.doctor;
-cli.py loads this module only when one of them is run.
+Thin click commands over hints.py, watch.py, reset.py and doctor.py beside it; grader/cli.py
+loads this module only when one of them is run.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from grader import course as course_mod
-from grader import hints as hints_mod
+from grader.loop import hints as hints_mod
 from grader.runner import resolve_target
 
 console = Console(highlight=False)
@@ -94,7 +94,7 @@ def watch(lesson: str | None, path: Path | None, timeout: float) -> None:
 
     Ctrl-C stops watching.
     """
-    from grader import watch as watching
+    from grader.loop import watch as watching
 
     try:
         course = course_mod.load()
@@ -120,7 +120,7 @@ def reset(lesson: str, file: str | None, yes: bool) -> None:
 
     What is replaced is first copied to .learn/backups/<time>/.
     """
-    from grader import reset as reset_mod
+    from grader.loop import reset as reset_mod
 
     course = course_mod.load()
     chosen = course.lesson(lesson)
@@ -151,7 +151,7 @@ def reset(lesson: str, file: str | None, yes: bool) -> None:
 @click.command()
 def doctor() -> None:
     """Check this machine for the course: Python, torch and its GPUs, the install."""
-    from grader import doctor as doctor_mod
+    from grader.loop import doctor as doctor_mod
 
     console.print("[dim]checking (torch is imported in a separate process)…[/]")
     findings = doctor_mod.diagnose()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grader import progress
 from grader.course import Course, Exercise, Lesson
+from grader.loop import progress
 from grader.results import LessonResult, Status
 
 

@@ -3,7 +3,7 @@
 The screen shows the lesson at a glance (every exercise's status on one line) and the
 exercise being worked on in full: the first one not passing, its first problem, where
 in the learner's file, what to reread, how to get a hint. Runs go to a warm process
-(`grader.warm`) that has torch and pytest imported already, and the current
+(`grader.loop.warm`) that has torch and pytest imported already, and the current
 exercise's tests run first, so its verdict is on screen before the rest of the lesson
 is done; a newer save cancels a run that is still going.
 """
@@ -20,10 +20,11 @@ from pathlib import Path
 from rich.console import Console, Group
 from rich.text import Text
 
-from grader import progress, render
+from grader import render
 from grader.course import Course, CourseError, Lesson
+from grader.loop import progress
+from grader.loop.warm import FORK_SUPPORTED, make_runner
 from grader.results import ExerciseResult, LessonResult, Status, TestResult
-from grader.warm import FORK_SUPPORTED, make_runner
 
 TICK = 0.025  # seconds between looks at the worker when no file changes
 RESTARTS = 3  # warm processes lost before falling back to a fresh interpreter per run
@@ -32,7 +33,7 @@ RESTARTS = 3  # warm processes lost before falling back to a fresh interpreter p
 def first_unfinished(course: Course, target: Path | None = None) -> Lesson | None:
     """The first lesson, in order, that is ready (tests and exercise folder) and whose
     last check did not pass; None when every ready lesson passes."""
-    from grader.overview import overview
+    from grader.loop.overview import overview
 
     for state in overview(course, target).lessons:
         if state.available and not state.passed:

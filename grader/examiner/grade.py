@@ -29,11 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import grader
-from grader import formats
 from grader.course import Course, CourseError, Lesson
-from grader.formats import MISSING, Graded
-from grader.results import LessonResult, Status
-from grader.sandbox import (
+from grader.examiner import formats
+from grader.examiner.formats import MISSING, Graded
+from grader.examiner.sandbox import (
     SKIPPED_NAMES,
     SKIPPED_SUFFIXES,
     Limits,
@@ -43,6 +42,7 @@ from grader.sandbox import (
     stub_lines,
     suspicious_lines,
 )
+from grader.results import LessonResult, Status
 
 FORMATS = ("csv", "json", "junit", "gradescope")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -191,8 +191,9 @@ def grading_key(course: Course, lessons: list[Lesson], options: GradeOptions) ->
     grades again."""
     digest = hashlib.sha256()
     package = Path(grader.__file__).resolve().parent
-    for module in sorted(package.glob("*.py")):
-        digest.update(module.name.encode() + hashlib.sha256(module.read_bytes()).digest())
+    for module in grader.source_files():
+        name = module.relative_to(package).as_posix()
+        digest.update(name.encode() + hashlib.sha256(module.read_bytes()).digest())
     _hash_files(digest, course.tests_dir)
     if options.tests:
         _hash_files(digest, options.tests)

@@ -10,8 +10,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from grader import progress, render
+from grader import render
 from grader.course import Course, Lesson
+from grader.loop import progress
 from grader.results import LessonResult, Status
 
 

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from grader import mutation, stubs
+from grader.authoring import mutation, stubs
 from grader.course import Course, CourseError, Lesson
 from grader.results import LessonResult, Status
 from grader.runner import RunOptions, run_lesson

@@ -2,7 +2,7 @@
 
 Most of a check's time goes on starting Python and importing pytest, hypothesis and,
 in the torch lessons, torch. So after a check `learn` leaves behind the worker that
-`learn watch` uses (`grader.warm`): it has done those imports, listens on a socket,
+`learn watch` uses (`grader.loop.warm`): it has done those imports, listens on a socket,
 and runs each later check of the same course in a child forked for that check alone.
 It never imports the learner's code or the lesson's tests, so nothing carries over from
 one check to the next, exactly as with `learn watch`.
@@ -35,11 +35,12 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from grader import warm
+import grader
 from grader.course import Course, Lesson
+from grader.loop import warm
+from grader.loop.warm import FORK_SUPPORTED
 from grader.results import LessonResult
 from grader.runner import RunOptions, run_lesson
-from grader.warm import FORK_SUPPORTED
 
 IDLE = 600.0  # seconds without a check before the worker exits
 HELLO_WAIT = 3.0  # seconds a check waits for the worker to answer before going cold
@@ -57,12 +58,11 @@ def idle_limit() -> float:
 def address(course: Course) -> str:
     """The worker's abstract socket name for this course, user and environment."""
     digest = hashlib.sha256()
-    grader = Path(warm.__file__).parent
     stamps = [str(course.root.resolve()), sys.executable, sys.version]
     stamps.append(os.environ.get("PYTHONPATH", ""))  # the worker's sys.path came from it
-    for path in sorted(grader.glob("*.py")):
+    for path in grader.source_files():
         stat = path.stat()
-        stamps.append(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}")
+        stamps.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
     for key in ("purelib", "platlib"):
         with contextlib.suppress(OSError):
             stamps.append(str(os.stat(sysconfig.get_path(key)).st_mtime_ns))
@@ -136,7 +136,7 @@ def start(course: Course, lesson: Lesson, idle: float) -> None:
     preload = ["torch"] if warm.needs_torch(course, lesson) else []
     with contextlib.suppress(OSError):
         subprocess.Popen(
-            [sys.executable, "-P", "-m", "grader.daemon", address(course)[1:], str(idle), *preload],
+            [sys.executable, "-P", "-m", __name__, address(course)[1:], str(idle), *preload],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             cwd=course.root, start_new_session=True,
             env={"OMP_NUM_THREADS": "1", **os.environ},

@@ -1,7 +1,7 @@
 """The first code a graded process runs: shut it in, then hand over to pytest.
 
-`learn grade` starts `python -I -B <runtime>/grader/sandbox_boot.py CONFIG` (see
-grader/sandbox.py). Running as the grader's user (root, when it can), before any
+`learn grade` starts `python -I -B <runtime>/grader/examiner/sandbox_boot.py CONFIG` (see
+grader/examiner/sandbox.py). Running as the grader's user (root, when it can), before any
 code of the submission is imported, this script:
 
 1. joins the job's cgroups (a ceiling on processes and memory, and a list of every

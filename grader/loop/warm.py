@@ -478,7 +478,7 @@ class WarmRunner(RemoteRunner):
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, kept open
         try:
             self._proc = subprocess.Popen(
-                [python or sys.executable, "-P", "-m", "grader.warm", *preload],
+                [python or sys.executable, "-P", "-m", "grader.loop.warm", *preload],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
                 cwd=root, start_new_session=True, text=True, encoding="utf-8",
                 # as the runner sets for its children; OpenMP reads it when torch loads,

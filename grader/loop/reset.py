@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import progress, stubs
+from grader.authoring import stubs
 from grader.course import Course, CourseError, Lesson
+from grader.loop import progress
 
 
 @dataclass(frozen=True)
