@@ -146,11 +146,11 @@ def _is_property(item: pytest.Item) -> bool:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    tests = [_describe(item) for item in session.items]
     if _whole_lesson:  # a share: the whole lesson, and which of it this process runs
-        _emit({"event": "collected", "tests": _whole_lesson, "share": [t["test"] for t in tests]})
+        share = [item.nodeid for item in session.items]
+        _emit({"event": "collected", "tests": _whole_lesson, "share": share})
     else:
-        _emit({"event": "collected", "tests": tests})
+        _emit({"event": "collected", "tests": [_describe(item) for item in session.items]})
     if _stream is not None and session.config.option.tbstyle == "auto":
         # When grading, nobody reads pytest's own failure reports (the records say it all)
         # and formatting them costs more than running the tests; errors in collection,

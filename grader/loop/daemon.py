@@ -133,7 +133,7 @@ def connect(course: Course) -> SocketRunner | None:
 
 def start(course: Course, lesson: Lesson, idle: float) -> None:
     """Start a worker for the course in the background; it outlives this process."""
-    preload = ["torch"] if warm.needs_torch(course, lesson) else []
+    preload = warm.lesson_preload(course, lesson)
     with contextlib.suppress(OSError):
         subprocess.Popen(
             [sys.executable, "-P", "-m", __name__, address(course)[1:], str(idle), *preload],

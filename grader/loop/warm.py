@@ -78,15 +78,16 @@ class ClientGone(Exception):
     """Whoever asked for the run stopped listening: the run is abandoned."""
 
 
-def needs_torch(course: Course, lesson: Lesson) -> bool:
-    """Whether a lesson's tests or the learner's files import torch (worth preloading)."""
+def lesson_preload(course: Course, lesson: Lesson) -> list[str]:
+    """What a worker for this lesson imports beyond PRELOAD: torch, if the lesson's tests
+    or the learner's files import it."""
     for folder in (course.tests_dir / lesson.id, course.exercises_dir / lesson.id):
         for path in folder.rglob("*.py") if folder.is_dir() else ():
             with contextlib.suppress(OSError, UnicodeDecodeError):
                 text = path.read_text(encoding="utf-8")
                 if "import torch" in text or "from torch" in text:
-                    return True
-    return False
+                    return ["torch"]
+    return []
 
 
 # ------------------------------------------------------------ the worker: forking children
@@ -617,7 +618,7 @@ def make_runner(course: Course, lesson: Lesson, fork: bool = FORK_SUPPORTED) -> 
     """The warm runner where forking is safe, else the plain one."""
     if fork:
         with contextlib.suppress(WorkerGone):
-            return WarmRunner(course.root, preload=["torch"] if needs_torch(course, lesson) else [])
+            return WarmRunner(course.root, preload=lesson_preload(course, lesson))
     return PlainRunner(course.root)
 
 
