@@ -184,20 +184,52 @@ def dev() -> None:
 
 @dev.command(name="stubs")
 @click.option("--check", "check_only", is_flag=True, help="Only report stubs that are stale.")
-def dev_stubs(check_only: bool) -> None:
-    """Generate exercises/ from the marked solutions/."""
+@click.option("--force", is_flag=True, help="Overwrite edited files too, backed up first.")
+def dev_stubs(check_only: bool, force: bool) -> None:
+    """Generate exercises/ from the marked solutions/.
+
+    A file that is not the stub last generated (the one in git's last commit) may be a
+    learner's work: it is left alone, unless --force, which backs it up to
+    .learn/backups/ first.
+    """
     course = course_mod.load()
+    found = stubs.survey(course)
     if check_only:
-        stale = stubs.out_of_date(course)
-        for path in stale:
-            click.echo(f"out of date: {path.relative_to(course.root)}")
-        if stale:
-            click.echo("run `learn dev stubs` to regenerate them")
-            sys.exit(1)
-        click.echo("exercises/ is in sync with solutions/")
-        return
+        sys.exit(_check_stubs(course, found))
+    edited = [stub.path for stub in found if stub.edited]
+    names = ", ".join(str(path.relative_to(course.root)) for path in edited)
+    if edited and not force:
+        raise CourseError(
+            f"not overwriting {names}: it differs from the stub last generated (the one in "
+            "git's last commit, if any) and may be someone's work. "
+            "`learn dev stubs --force` overwrites after a backup in .learn/backups/."
+        )
+    if edited:
+        from grader.loop import reset
+
+        folder = reset.backup(course, edited)
+        click.echo(f"backed up {names} to {folder.relative_to(course.root)}/")
     for path in stubs.write(course):
         click.echo(f"wrote {path.relative_to(course.root)}")
+
+
+def _check_stubs(course: course_mod.Course, found: list[stubs.Stub]) -> int:
+    """Report the stubs the solutions no longer generate. A file edited here (a learner's
+    work) is judged by the stub committed in git, or by itself when git has none."""
+    stale = False
+    for stub in (s for s in found if s.current != s.text):
+        name = stub.path.relative_to(course.root)
+        if stub.in_sync:
+            click.echo(f"{name}: edited here; checked the stub committed in git instead")
+        else:
+            where = "as committed in git" if stub.committed is not None else "no stub in git"
+            click.echo(f"out of date: {name} ({where})")
+            stale = True
+    if stale:
+        click.echo("run `learn dev stubs` to regenerate them")
+        return 1
+    click.echo("exercises/ is in sync with solutions/")
+    return 0
 
 
 @dev.command(name="verify")

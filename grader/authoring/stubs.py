@@ -9,6 +9,10 @@ Everything else — imports, signatures, type hints, docstrings — is kept as w
 from __future__ import annotations
 
 import ast
+import io
+import subprocess
+import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course, CourseError, Lesson
@@ -88,13 +92,72 @@ def planned(course: Course) -> dict[Path, str]:
     return files
 
 
+@dataclass(frozen=True)
+class Stub:
+    """One file of exercises/: what the solutions generate, what is there, what git holds.
+
+    What git's last commit holds is taken as the stub last generated: on a learner's clone
+    it is the stub they started from, it follows `git pull`, and there is no record of our
+    own to lose or go stale. Outside a git checkout nothing is known to be generated, so
+    any file that differs counts as someone's work.
+    """
+
+    path: Path
+    text: str  # generated from solutions/ now
+    current: str | None  # the working file (None: missing)
+    committed: str | None  # in git's HEAD (None: not in a commit, or not asked for)
+
+    @property
+    def edited(self) -> bool:
+        """Holds something other than a generated stub: maybe a learner's work."""
+        return self.current not in (None, self.text, self.committed)
+
+    @property
+    def in_sync(self) -> bool:
+        """The working file is the generated stub, or else the committed one is: a learner's
+        edits are not the stubs the course ships."""
+        return self.text in (self.current, self.committed)
+
+
+def survey(course: Course) -> list[Stub]:
+    """Every stub, with git asked only when a working file is not the generated stub."""
+    generated = planned(course)
+    current = {path: read(path) for path in generated}
+    git = {} if all(current[p] == t for p, t in generated.items()) else committed(course) or {}
+    return [Stub(path, text, current[path], git.get(path)) for path, text in generated.items()]
+
+
+def committed(course: Course) -> dict[Path, str] | None:
+    """exercises/ as git's HEAD holds it; None outside a git checkout (or before a commit)."""
+    try:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", "HEAD", "exercises"],
+            cwd=course.root, capture_output=True, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        return {
+            course.root / member.name: tar.extractfile(member).read().decode("utf-8", "replace")
+            for member in tar.getmembers()
+            if member.isfile()
+        }
+
+
+def read(path: Path) -> str | None:
+    """A file's text; None when it is missing, "" when unreadable (not a stub: a backup
+    copies its bytes)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 def out_of_date(course: Course) -> list[Path]:
-    """Stubs that are missing or differ from what the solutions generate."""
-    return [
-        path
-        for path, text in planned(course).items()
-        if not path.is_file() or path.read_text(encoding="utf-8") != text
-    ]
+    """Stubs that are not what the solutions generate (see `Stub.in_sync`)."""
+    return [stub.path for stub in survey(course) if not stub.in_sync]
 
 
 def write(course: Course, only: Path | None = None) -> list[Path]:

@@ -64,7 +64,14 @@ def check_solutions(course: Course, lesson: Lesson, options: RunOptions) -> Chec
 
 
 def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Check]:
-    result = run_lesson(course, lesson, course.exercises_dir, options)
+    """Grade the stubs as generated, in a folder of their own: exercises/ may hold a
+    learner's work (that the stubs match it is the sync check's business)."""
+    with tempfile.TemporaryDirectory(prefix="learn-stubs-") as tmp:
+        for path, text in stubs.planned(course).items():
+            copy = Path(tmp) / path.relative_to(course.exercises_dir)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(text, encoding="utf-8")
+        result = run_lesson(course, lesson, Path(tmp), options)
     problems = _problems(result, {Status.NOT_STARTED, Status.NOT_RUN})
     names = {e.name for e in lesson.exercises}
     tested = {t.exercise for t in result.tests}

@@ -40,16 +40,7 @@ def plan(course: Course, lesson: Lesson, file: str | None = None) -> list[Restor
             known = ", ".join(sorted(p.name for p in planned))
             raise CourseError(f"{lesson.id} has no exercise file {file!r} (it has: {known})")
         planned = {wanted: planned[wanted]}
-    restores = []
-    for path, text in sorted(planned.items()):
-        try:
-            current = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            current = None
-        except (OSError, UnicodeDecodeError):
-            current = ""  # unreadable: treat as changed, and let the backup copy the bytes
-        restores.append(Restore(path, text, current))
-    return restores
+    return [Restore(path, text, stubs.read(path)) for path, text in sorted(planned.items())]
 
 
 def _resolve(course: Course, lesson: Lesson, file: str) -> Path:
@@ -69,16 +60,23 @@ def backup_folder(course: Course, now: float | None = None) -> Path:
     return folder
 
 
+def backup(course: Course, paths: list[Path], now: float | None = None) -> Path | None:
+    """Copy the files of `paths` that exist into a new backup folder, under their path in
+    the course; returns the folder (None: nothing to keep). `learn dev stubs` shares it."""
+    backups = None
+    for path in paths:
+        if path.exists():
+            backups = backups or backup_folder(course, now)
+            copy = backups / path.relative_to(course.root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+    return backups
+
+
 def apply(course: Course, restores: list[Restore], now: float | None = None) -> Path | None:
     """Back up each changed file, then write its stub; returns the backup folder (if any)."""
     changed = [r for r in restores if r.changed]
-    backups = None
-    for restore in changed:
-        if restore.current is not None and restore.path.exists():
-            backups = backups or backup_folder(course, now)
-            copy = backups / restore.path.relative_to(course.root)
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(restore.path, copy)
+    backups = backup(course, [r.path for r in changed], now)
     for restore in changed:
         restore.path.parent.mkdir(parents=True, exist_ok=True)
         restore.path.write_text(restore.stub, encoding="utf-8")
