@@ -236,7 +236,9 @@ def _check_stubs(course: course_mod.Course, found: list[stubs.Stub]) -> int:
 @click.argument("lessons", nargs=-1)
 @click.option("--jobs", type=int, default=os.cpu_count() or 1, show_default="the cores")
 def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
-    """Prove the course sound: solutions pass, stubs not started, every mutant caught."""
+    """Prove the course sound: solutions pass, stubs not started, every mutant caught,
+    with the learner's code in the test process and in a sandbox process of its own (as
+    `learn grade` runs it), and the same result for every test both ways."""
     from rich.markup import escape
 
     from grader.authoring import verify

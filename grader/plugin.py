@@ -7,7 +7,6 @@ JSON record per test to the parent process (`grader.runner`) as soon as it is kn
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import signal
@@ -17,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from grader.results import Status
+from grader.runner import wall_limit
+from grader.testkit import learner_location, sandbox
 
 NO_GPU = "needs a CUDA or MPS device, and this machine has neither"
 
@@ -79,6 +80,12 @@ def _load_hypothesis_profile() -> None:
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
     )
     settings.load_profile("learn")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    place = sandbox()
+    if place is not None:
+        place.stop()
 
 
 def _emit(record: dict) -> None:
@@ -164,6 +171,8 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("gpu") and os.environ.get("LEARN_GPU") == "skip":
+        pytest.skip("GPU tests are not graded (--gpu skip)")
     if item.get_closest_marker("gpu"):
         device, gpus = _device_of(item), available_devices()
         if (device not in gpus) if device else not gpus:
@@ -181,6 +190,12 @@ def pytest_runtest_call(item: pytest.Item):
     limit = item.config.getoption("learn_timeout")
     use_alarm = limit and hasattr(signal, "setitimer")
     cpu = item.config.getoption("learn_timeout_clock") == "cpu"
+    place = sandbox()
+    if place is not None and limit:
+        # The learner's code runs over there: its CPU time is the measure, and this
+        # process's alarm is the backstop for a sandbox starved of a core.
+        place.new_test(limit if cpu else 0.0)
+        limit, cpu = wall_limit(limit, "cpu" if cpu else "wall"), False
     timer, signum = (
         (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
     )
@@ -225,11 +240,15 @@ def pytest_runtest_logfinish(nodeid: str, location: tuple) -> None:
 
 def classify(exc: BaseException) -> tuple[Status, str, str]:
     """Status, a message a learner can act on, and where in their code it happened."""
+    from grader.remote import SandboxDied
+
     exc = _first_leaf(exc)
     location = learner_location(exc)
     notes = "\n".join(getattr(exc, "__notes__", ()))
     if isinstance(exc, NotImplementedError):
         return Status.NOT_STARTED, str(exc) or "still raises NotImplementedError", location
+    if isinstance(exc, SandboxDied):
+        return Status.CRASHED, str(exc), location
     if isinstance(exc, TestTimeout):
         return Status.TIMED_OUT, str(exc), location
     if isinstance(exc, MemoryError) or _torch_out_of_memory(exc):
@@ -257,45 +276,3 @@ def _first_leaf(exc: BaseException) -> BaseException:
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
     return exc
-
-
-def learner_location(exc: BaseException) -> str:
-    """`file:line in function` of the innermost frame inside the code being graded."""
-    target = os.environ.get("LEARN_TARGET")
-    if not target:
-        return ""
-    root = Path(target)
-    if isinstance(exc, SyntaxError) and exc.filename and _inside(Path(exc.filename), root):
-        return f"{Path(exc.filename).relative_to(root)}:{exc.lineno}"
-    where = ""
-    tb = exc.__traceback__
-    while tb is not None:  # by hand: traceback.extract_tb also computes columns, slowly
-        code = tb.tb_frame.f_code
-        relative = _relative_to(code.co_filename, target)
-        if relative is not None:
-            where = f"{relative}:{tb.tb_lineno} in {code.co_name}"
-        tb = tb.tb_next
-    return where
-
-
-@functools.lru_cache(maxsize=4096)
-def _relative_to(filename: str, root: str) -> str | None:
-    """`filename` relative to `root` when it lies inside it (None otherwise)."""
-    path = Path(filename)
-    if not _inside(path, Path(root)):
-        return None
-    try:
-        return str(path.relative_to(root))
-    except ValueError:  # inside only once symbolic links are resolved
-        return str(path.resolve().relative_to(Path(root).resolve()))
-
-
-@functools.lru_cache(maxsize=4096)  # resolve() is slow, and every traceback repeats paths
-def _inside(path: Path, root: Path) -> bool:
-    if not path.is_absolute():  # "<frozen importlib._bootstrap>", "<string>": not a file
-        return False
-    try:
-        path.resolve().relative_to(root)
-    except (ValueError, OSError):
-        return False
-    return True

@@ -17,6 +17,16 @@ class Status(StrEnum):
     NOT_RUN = "not run"
 
 
+class Outcome(StrEnum):
+    """What became of a lesson as a whole. Reports decide on this, never on the wording
+    of `error` or `flags`, which are for people and may quote a student's text."""
+
+    GRADED = "graded"
+    MISSING = "missing"  # the submission has no folder for the lesson: nothing ran
+    FORGED = "forged"  # its results were not trusted: it earns nothing, flagged for review
+    UNGRADED = "ungraded"  # the grader itself could not grade it: an error, not a zero
+
+
 # When one exercise has tests in several states, it shows the most urgent one.
 URGENCY = (
     Status.CRASHED,
@@ -87,6 +97,7 @@ class LessonResult:
     error: str = ""
     isolation: str = "none: the learner's own machine"
     flags: list[str] = field(default_factory=list)  # reasons for an instructor to review it
+    outcome: Outcome = Outcome.GRADED
 
     @property
     def score(self) -> float:
@@ -132,6 +143,7 @@ class LessonResult:
             "error": self.error,
             "isolation": self.isolation,
             "flags": list(self.flags),
+            "outcome": self.outcome.value,
             "tests": [{**asdict(t), "status": t.status.value} for t in self.tests],
         }
 
@@ -144,4 +156,5 @@ class LessonResult:
             error=data.get("error", ""),
             isolation=data.get("isolation", ""),
             flags=list(data.get("flags", [])),
+            outcome=Outcome(data.get("outcome", Outcome.GRADED)),
         )

@@ -35,6 +35,8 @@ from grader.results import LessonResult, Status, TestResult
 
 COLLECT_LIMIT = 120.0  # seconds for the child to start and collect
 KILL_GRACE = 5.0  # seconds past the per-test limit before the parent kills the child
+WALL_FACTOR = 3.0  # a limit in CPU time may take this many times as long on the wall
+MAX_LOAD_FACTOR = 8.0  # and, on a machine this many times over its cores, that much more
 MAX_RESTARTS = 3
 
 
@@ -54,6 +56,19 @@ class RunOptions:
     pytest_args: tuple[str, ...] = ()
     # Test processes side by side, each running its share of the lesson's tests.
     shares: int = 1
+    # What `timeout` measures: "wall" time, or "cpu" time of the code under test (the
+    # examiner: a busy machine must not time out a correct test).
+    clock: str = "wall"
+
+
+def wall_limit(timeout: float, clock: str) -> float:
+    """The wall time a test may take: its limit, or for a CPU-time limit, that many
+    times over, and more while the machine has more to run than it has cores."""
+    if clock != "cpu":
+        return timeout
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return timeout * WALL_FACTOR * min(MAX_LOAD_FACTOR, max(1.0, load / max(1, cores)))
 
 
 def parallel_shares() -> int:
@@ -213,11 +228,11 @@ PLUGIN_ARGS = [
 ]  # fmt: skip
 
 
-def _pytest_args(tests: list[str], tests_dir: Path, target: Path, fd: int, timeout: float):
+def _pytest_args(tests: list[str], tests_dir: Path, target: Path, fd: int, options: RunOptions):
     return [
         "-m", "pytest", *tests, *PLUGIN_ARGS,
         "--learn-path", str(target), "--learn-report-fd", str(fd),
-        "--learn-timeout", str(timeout),
+        "--learn-timeout", str(options.timeout), "--learn-timeout-clock", options.clock,
         "--rootdir", str(tests_dir.parent), "-c", os.devnull, "--import-mode=importlib",
         "-q", "--no-header", "-o", "console_output_style=classic",
     ]  # fmt: skip
@@ -234,7 +249,7 @@ def _run_child(
     env.setdefault("OMP_NUM_THREADS", "1")
     run = ChildRun(listener=options.on_record)
     with tempfile.TemporaryFile() as output:
-        args = _pytest_args(tests, tests_dir, target, write_fd, options.timeout)
+        args = _pytest_args(tests, tests_dir, target, write_fd, options)
         args += [*options.pytest_args, *(["--learn-share", share] if share else [])]
         if options.spawn is not None:
             child = options.spawn(args, env=env, cwd=target, pass_fd=write_fd, output=output)
@@ -246,7 +261,7 @@ def _run_child(
             )  # fmt: skip
         os.close(write_fd)
         try:
-            _follow(child, read_fd, run, options.timeout)
+            _follow(child, read_fd, run, options)
         finally:
             os.close(read_fd)
             _kill_group(child)
@@ -256,12 +271,14 @@ def _run_child(
     return run
 
 
-def _follow(child: subprocess.Popen, read_fd: int, run: ChildRun, timeout: float) -> None:
-    """Read records until the child closes the pipe, killing it if a test overruns."""
+def _follow(child: subprocess.Popen, read_fd: int, run: ChildRun, options: RunOptions) -> None:
+    """Read records until the child closes the pipe, killing it if a test overruns (past
+    the child's own limit, worked out as the child does when the test starts)."""
     selector = selectors.DefaultSelector()
     selector.register(read_fd, selectors.EVENT_READ)
     buffer = b""
     deadline = time.monotonic() + COLLECT_LIMIT
+    timeout = 0.0
     while True:
         wait = deadline - time.monotonic()
         if wait <= 0 or not selector.select(timeout=wait):
@@ -276,6 +293,7 @@ def _follow(child: subprocess.Popen, read_fd: int, run: ChildRun, timeout: float
         for line in lines:
             _take(run, line)
         if run.unfinished:
+            timeout = wall_limit(options.timeout, options.clock)
             deadline = time.monotonic() + (timeout + KILL_GRACE if timeout else 1e9)
         else:
             deadline = time.monotonic() + COLLECT_LIMIT

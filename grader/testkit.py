@@ -3,12 +3,15 @@ what was called, what was expected, what came back."""
 
 from __future__ import annotations
 
+import functools
 import importlib
+import importlib.util
 import math
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 from grader.course import find_root
@@ -42,10 +45,15 @@ class ExerciseModule:
                 raise FileNotFoundError(f"{path} is missing") from None
             raise
 
+    def _remote(self, place: Any) -> Any:
+        """The module as a handle into the sandbox that runs it."""
+        return place.module(self._name)
+
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("_"):  # pytest's collector probes objects; never import for it
             raise AttributeError(attr)
-        module = self._module()
+        place = sandbox()
+        module = self._module() if place is None else self._remote(place)
         try:
             return getattr(module, attr)
         except AttributeError:
@@ -54,8 +62,66 @@ class ExerciseModule:
             ) from None
 
 
+def import_fresh(name: str, stand_ins: dict[str, ModuleType]) -> ModuleType:
+    """The learner's module `name`, imported anew from the graded folder while the
+    modules in `stand_ins` take the place of theirs (for that import only)."""
+    folder = target_dir()
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    path = Path(folder, *name.split(".")).with_suffix(".py")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    saved = {key: sys.modules.get(key) for key in [*stand_ins, name]}
+    sys.modules.update(stand_ins)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        for key, previous in saved.items():
+            if previous is None:
+                sys.modules.pop(key, None)
+            else:
+                sys.modules[key] = previous
+    return module
+
+
 def exercise_module(name: str) -> ExerciseModule:
     return ExerciseModule(name)
+
+
+@functools.cache
+def sandbox():
+    """Where the learner's code runs: None for this process (`learn check`, which coaches
+    and trusts), else a `grader.remote.Sandbox` (`learn grade`, which judges and does not).
+    The tests read the same either way; LEARN_REMOTE chooses."""
+    spec = os.environ.get("LEARN_REMOTE")
+    if not spec:
+        return None
+    from grader import remote
+
+    return remote.from_spec(spec)
+
+
+def seeded_random(seed: int) -> Any:
+    """random.Random(seed) where the learner's code runs, so that a shuffle moves the
+    learner's own list (a list crosses to the judge as a copy)."""
+    return run_there(_random, seed)
+
+
+def _random(seed: int) -> Any:
+    import random
+
+    return random.Random(seed)
+
+
+def run_there(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run `function` (one of the tests' own, self-contained: it imports what it needs)
+    where the learner's code runs, for a loop too long to drive call by call; what it
+    returns is all the test may judge."""
+    place = sandbox()
+    return function(*args, **kwargs) if place is None else place.run(function, *args, **kwargs)
 
 
 def show(value: Any) -> str:
@@ -152,3 +218,49 @@ def expect_tensor_close(
             f"expected {expected[index].item()!r}, got {got[index].item()!r})\n"
             f"  expected {show(expected)}\n  got      {show(got)}"
         )
+
+
+def learner_location(exc: BaseException) -> str:
+    """`file:line in function` of the innermost frame inside the code being graded (as
+    the sandbox saw it, for an error that came from there)."""
+    remote = getattr(exc, "learn_location", None)
+    if remote is not None:
+        return remote
+    target = os.environ.get("LEARN_TARGET")
+    if not target:
+        return ""
+    root = Path(target)
+    if isinstance(exc, SyntaxError) and exc.filename and _inside(Path(exc.filename), root):
+        return f"{Path(exc.filename).relative_to(root)}:{exc.lineno}"
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:  # by hand: traceback.extract_tb also computes columns, slowly
+        code = tb.tb_frame.f_code
+        relative = _relative_to(code.co_filename, target)
+        if relative is not None:
+            where = f"{relative}:{tb.tb_lineno} in {code.co_name}"
+        tb = tb.tb_next
+    return where
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_to(filename: str, root: str) -> str | None:
+    """`filename` relative to `root` when it lies inside it (None otherwise)."""
+    path = Path(filename)
+    if not _inside(path, Path(root)):
+        return None
+    try:
+        return str(path.relative_to(root))
+    except ValueError:  # inside only once symbolic links are resolved
+        return str(path.resolve().relative_to(Path(root).resolve()))
+
+
+@functools.lru_cache(maxsize=4096)  # resolve() is slow, and every traceback repeats paths
+def _inside(path: Path, root: Path) -> bool:
+    if not path.is_absolute():  # "<frozen importlib._bootstrap>", "<string>": not a file
+        return False
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError):
+        return False
+    return True

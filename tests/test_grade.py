@@ -11,16 +11,17 @@ import shutil
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from grader import course as course_mod
 from grader.course import CourseError
-from grader.examiner import formats
+from grader.examiner import formats, processes
 from grader.examiner import grade as grading
 from grader.examiner.formats import Graded
-from grader.examiner.sandbox import Limits
-from grader.results import LessonResult, Status, TestResult
+from grader.examiner.host import Limits
+from grader.results import LessonResult, Outcome, Status, TestResult
 
 ADVERSARIAL = Path(__file__).parent / "adversarial" / "submissions"
 WRONG_HALVE = "def double(x):\n    return 2 * x\n\ndef halve(x):\n    return x\n"
@@ -37,6 +38,25 @@ ops = exercise_module("toy.ops")
 @pytest.mark.points(3)
 def test_halve_odd():
     expect_equal(call(ops.halve, 3), 1.5)
+"""
+
+
+# Looks everywhere a grader might keep its tests and puts what it finds in its feedback.
+LEAK_HIDDEN = """
+import glob
+
+
+def double(x):
+    found = [
+        open(path).read()
+        for pattern in ("/tmp/**/test_more.py", "/tmp/**/_hidden/*.py")
+        for path in glob.glob(pattern, recursive=True)
+    ]
+    raise ValueError("".join(found) or "nothing found")
+
+
+def halve(x):
+    return double(x)
 """
 
 
@@ -159,17 +179,53 @@ def test_an_interrupted_run_keeps_what_finished_and_no_half_file(toy, tmp_path):
     assert scores(resumed) == {"ann": 4, "ben": 4, "cat": 4}
 
 
+def rows(out: Path) -> list[tuple[str, str]]:
+    table = csv.DictReader(io.StringIO((out / "grades.csv").read_text()))
+    return [(r["submission"], r["score"]) for r in table]
+
+
+def test_regrading_one_keeps_every_other_result(toy, tmp_path):
+    """--only, or the one student's folder as SUBMISSIONS: the CSV and summary are made
+    from every result in OUT, and the others' files are left as they were."""
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None, "ben": WRONG_HALVE})
+    out = tmp_path / "out"
+    grading.grade(course, folder, options(out))
+    ben = (out / "ben.json").read_text()
+    again = grading.grade(course, folder, options(out, only=["ann"], force=True))
+    assert again.done == 1 and scores(again) == {"ann": 4}
+    assert [g.submission for g in again.kept] == ["ben"]
+    assert rows(out) == [("ann", "4"), ("ben", "3")]
+    assert (out / "ben.json").read_text() == ben
+    alone = grading.grade(course, folder / "ann", options(out, force=True))
+    assert alone.done == 1 and rows(out) == [("ann", "4"), ("ben", "3")]
+    assert "2 submission(s)" in (out / "summary.md").read_text()
+    assert (out / "ben.json").read_text() == ben
+    with pytest.raises(CourseError, match="--only cat: no such submission"):
+        grading.grade(course, folder, options(out, only=["cat"]))
+    shard = tmp_path / "shard"  # merging into OUT keeps what OUT holds
+    shard.mkdir()
+    shutil.copy(out / "ann.json", shard / "ann.json")
+    grading.merge([shard], out)
+    assert rows(out) == [("ann", "4"), ("ben", "3")]
+
+
 def test_hidden_tests_count_and_stay_hidden(toy, tmp_path):
     course = course_mod.load(toy.root)
     hidden = tmp_path / "hidden" / "toy"
     hidden.mkdir(parents=True)
     (hidden / "test_more.py").write_text(HIDDEN)
-    folder = roster(toy, {"ann": None, "ben": WRONG_HALVE})
+    folder = roster(toy, {"ann": None, "ben": WRONG_HALVE, "eve": LEAK_HIDDEN})
     out = tmp_path / "out"
     report = grading.grade(
         course, folder, options(out, tests=hidden.parent, formats=("gradescope", "junit"))
     )
-    assert scores(report) == {"ann": 7, "ben": 3}
+    assert scores(report) == {"ann": 7, "ben": 3, "eve": 0}
+    eve = next(g for g in report.graded if g.submission == "eve").lessons[0]
+    assert "halve_odd" not in (out / "eve.json").read_text().replace(
+        "test_more.py::test_halve_odd", ""
+    ), "the hidden test's source reached the submission's feedback"
+    assert all("nothing found" in t.message for t in eve.tests if t.exercise == "double")
     ben = next(g for g in report.graded if g.submission == "ben").lessons[0]
     (secret,) = [t for t in ben.tests if t.hidden]
     assert secret.points == 3 and secret.status is Status.FAILED
@@ -189,21 +245,37 @@ def test_gpu_require_on_a_machine_without_one_is_refused(toy, tmp_path):
         grading.grade(course, folder, options(tmp_path / "out", gpu="require"))
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="sandbox users need root")
+def test_nothing_carries_from_one_job_to_the_next_in_a_slot(toy, tmp_path):
+    """A slot's user is used again by the next submission: the kernel's keyrings that
+    outlive the user's processes are emptied in between."""
+    course = course_mod.load(toy.root)
+    folder = tmp_path / "class"
+    shutil.copytree(ADVERSARIAL / "keyring_plant", folder / "a_plant")
+    shutil.copytree(ADVERSARIAL / "keyring_read", folder / "b_read")
+    report = grading.grade(course, folder, options(tmp_path / "out", jobs=1))
+    assert scores(report) == {"a_plant": 0, "b_read": 0}
+
+
 @pytest.mark.parametrize(
     "case, score, forged",
-    [("honest", 4, False), ("forged_classify", 0, True), ("tamper_tests", 0, True)],
+    [("honest", 4, False), ("forged_classify", 0, False), ("tamper_judge", 0, True)],
 )
-def test_with_process_limits_only_forgeries_are_still_caught(toy, tmp_path, case, score, forged):
-    """--isolation none (a machine that allows nothing more): the record checks, the
-    canary and the check of the tests on disk still hold."""
+def test_with_process_limits_only_the_judge_still_decides(toy, tmp_path, case, score, forged):
+    """--isolation none (a machine that allows nothing more): a forgery inside the
+    submission's process changes nothing, since the judge never runs in it; rewriting the
+    judge's own files (possible where both run as one user) forfeits the lesson, and
+    the next submission is judged by the tests as they were."""
     course = course_mod.load(toy.root)
     folder = tmp_path / "class"
     shutil.copytree(ADVERSARIAL / case, folder / case)
-    report = grading.grade(course, folder, options(tmp_path / "out", isolation="none"))
-    (graded,) = report.graded
-    lesson = graded.lessons[0]
+    shutil.copytree(ADVERSARIAL / "honest", folder / "zz_honest")
+    report = grading.grade(course, folder, options(tmp_path / "out", isolation="none", jobs=1))
+    graded = {g.submission: g.lessons[0] for g in report.graded}
+    lesson = graded[case]
     assert lesson.score == score
-    assert any(f.startswith("forged:") for f in lesson.flags) is forged
+    assert (lesson.outcome is Outcome.FORGED) is forged
+    assert graded["zz_honest"].score == 4 and not graded["zz_honest"].flags
     assert "namespaces: none" in lesson.isolation
 
 
@@ -230,9 +302,11 @@ def sample() -> list[Graded]:
     )
     forged = LessonResult(
         "toy", "cat", [test("a", Status.CRASHED)], error="results not trusted",
-        flags=["forged: a test that always fails was reported passed"],
+        flags=["forged: a test that always fails was reported passed"], outcome=Outcome.FORGED,
     )  # fmt: skip
-    missing = LessonResult("toy", "dan", [test("a", Status.ERROR)], error=formats.MISSING + "no")
+    missing = LessonResult(
+        "toy", "dan", [test("a", Status.ERROR)], error="no toy/", outcome=Outcome.MISSING
+    )
     results = [ok, mixed, forged, missing]
     return [Graded(n, [r]) for n, r in zip(["ann", "ben", "cat", "dan"], results, strict=True)]
 
@@ -267,6 +341,7 @@ def test_gradescope_scores_every_test_and_hides_hidden_ones():
     assert by_name["b"]["status"] == "failed" and by_name["a"]["status"] == "passed"
     cat = formats.gradescope(sample()[2])
     assert "instructor will review" in cat["output"] and "forged" not in cat["output"]
+    assert "toy: 0/1  missing\n  no toy/" in formats.gradescope(sample()[3])["output"]
 
 
 def test_summary_counts_and_shows_the_distribution():
@@ -327,10 +402,97 @@ def test_cli_bundle_leaves_the_solutions_out(toy, tmp_path, learn):
     assert os.access(tmp_path / "gs" / "run_autograder", os.X_OK)
 
 
+def test_cli_regrade_one_and_say_what_was_reused(toy, tmp_path, learn):
+    roster(toy, {"ann": None, "ben": WRONG_HALVE})
+    out = tmp_path / "out"
+    grade = ("grade", "submissions", "--out", str(out), "--timeout", "5", "--jobs", "2")
+    assert learn(*grade, cwd=toy.root).returncode == 0
+    run = learn(*grade, "--only", "ann", "--force", cwd=toy.root)
+    assert run.returncode == 0, run.stderr
+    assert "1 graded, 0 already graded, 1 kept from earlier runs" in run.stderr
+    assert rows(out) == [("ann", "4"), ("ben", "3")]
+    ben = json.loads((out / "ben.json").read_text())  # as a load spike would leave it
+    ben["lessons"][0]["tests"][0]["status"] = "timed out"
+    (out / "ben.json").write_text(json.dumps(ben))
+    run = learn(*grade, cwd=toy.root)
+    assert run.returncode == 0, run.stderr
+    assert "2 result(s) reused" in run.stderr and "--force --only NAME" in run.stderr
+    assert "1 with a test that timed out or crashed, which a busy machine can cause: ben" in (
+        run.stderr
+    )
+    run = learn(*grade, "--only", "nobody", cwd=toy.root)
+    assert run.returncode == 2 and "--only nobody" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def listing(folder: Path) -> list[tuple[str, bytes]]:
+    return sorted(
+        (str(p.relative_to(folder)), p.read_bytes() if p.is_file() else b"")
+        for p in folder.rglob("*")
+    )
+
+
+def test_bundle_replaces_its_own_files_and_nothing_else(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    hidden = tmp_path / "hidden" / "toy"
+    hidden.mkdir(parents=True)
+    (hidden / "test_more.py").write_text(HIDDEN)
+    dest = tmp_path / "gs"
+    grading.bundle(course, dest, tests=hidden.parent)
+    assert (dest / "hidden-tests" / "toy" / "test_more.py").is_file()
+    grading.bundle(course, dest)  # into the earlier bundle, without hidden tests now
+    assert not (dest / "hidden-tests").exists()
+    names = zipfile.ZipFile(dest / "autograder.zip").namelist()
+    assert "grader/tests/toy/test_ops.py" in names
+    assert not [n for n in names if n.startswith("hidden-tests") or n == grading.BUNDLE_MANIFEST]
+    (dest / "notes.txt").write_text("mine")
+    before = listing(dest)
+    with pytest.raises(CourseError, match=r"did not write \(notes.txt\)"):
+        grading.bundle(course, dest)
+    assert listing(dest) == before
+
+
+def test_bundle_refuses_any_folder_it_did_not_make(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "notes.txt").write_text("mine")
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    refused = {
+        tmp_path / "work": "not empty and holds no bundle",
+        toy.root: "the course is at",
+        toy.root / "gs": "the course is at",
+        tmp_path: "the course is at",
+        tmp_path / "repo": "is a git checkout",
+        tmp_path / "repo" / "gs": "is a git checkout",
+    }
+    before = listing(tmp_path)
+    for dest, message in refused.items():
+        with pytest.raises(CourseError, match=message):
+            grading.bundle(course, dest)
+    assert listing(tmp_path) == before
+
+
+def test_cli_bundle_into_the_course_is_refused(toy, learn):
+    before = listing(toy.root)
+    run = learn("grade", "bundle", "--out", ".", cwd=toy.root)
+    assert run.returncode == 2 and "the course is at" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert listing(toy.root) == before
+
+
 @pytest.mark.parametrize("name", ["student", "roster"])
 def test_cli_workflow_templates(toy, name, learn):
     run = learn("grade", "workflow", name, cwd=toy.root)
     assert run.returncode == 0 and "learn grade" in run.stdout and "jobs:" in run.stdout
+
+
+def test_a_lesson_without_its_folder_is_missing_and_runs_nothing(toy):
+    lesson = course_mod.load(toy.root).lesson("toy")
+    expected = [TestResult("t::a", "double"), TestResult("t::b", "double", gpu=True)]
+    sandbox = SimpleNamespace(gpu="skip", expected=lambda _: expected)
+    result = grading.missing(sandbox, lesson, "ann")
+    assert result.outcome is Outcome.MISSING and result.error == "the submission has no toy/ folder"
+    assert [t.status for t in result.tests] == [Status.ERROR, Status.NOT_RUN]
 
 
 def test_one_submission_the_grader_fails_on_does_not_stop_the_class(toy, tmp_path, monkeypatch):
@@ -347,7 +509,8 @@ def test_one_submission_the_grader_fails_on_does_not_stop_the_class(toy, tmp_pat
     report = grading.grade(course, folder, options(tmp_path / "out"))
     assert scores(report) == {"ann": 4, "ben": 0}
     ben = next(g for g in report.graded if g.submission == "ben").lessons[0]
-    assert "disk on fire" in ben.error and report.setup_failures == 1
+    assert "disk on fire" in ben.error and ben.outcome is Outcome.UNGRADED
+    assert report.setup_failures == 1
     monkeypatch.setattr(grading, "grade_submission", real)
     again = grading.grade(course, folder, options(tmp_path / "out"))
     assert again.done == 1 and scores(again) == {"ann": 4, "ben": 4}
@@ -355,7 +518,7 @@ def test_one_submission_the_grader_fails_on_does_not_stop_the_class(toy, tmp_pat
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="sandbox users are only made as root")
 def test_two_gradings_on_one_machine_never_share_a_user():
-    from grader.examiner.sandbox import reserve_uids
+    from grader.examiner.host import reserve_uids
 
     first, first_locks = reserve_uids(2)
     second, second_locks = reserve_uids(2)
@@ -373,7 +536,7 @@ def test_two_gradings_on_one_machine_never_share_a_user():
 def test_a_killed_gradings_copies_are_swept_by_the_next(tmp_path, monkeypatch):
     import tempfile
 
-    from grader.examiner.sandbox import _try_lock, sweep_stale_folders
+    from grader.examiner.host import sweep_stale_folders, try_lock
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     killed, running, other = (tmp_path / f"learn-grade-{n}" for n in ("a", "b", "c"))
@@ -381,10 +544,55 @@ def test_a_killed_gradings_copies_are_swept_by_the_next(tmp_path, monkeypatch):
         (folder / "job-0").mkdir(parents=True)
         (folder / "job-0" / "ops.py").write_text("a learner's code\n")
     (killed / ".lock").touch()  # its holder is gone
-    held = _try_lock(running / ".lock")
+    held = try_lock(running / ".lock")
+    planted = tmp_path / "learn-grade-planted"
+    (planted / ".lock").mkdir(parents=True)  # a lock that cannot be opened
+    if os.geteuid() == 0:
+        os.chown(planted, 65534, 65534)  # and, where we can, someone else's
     try:
         sweep_stale_folders()
         assert not killed.exists()
         assert running.exists() and other.exists()  # alive; not made by a grading
+        assert planted.exists() and try_lock(planted / ".lock") is None
     finally:
         os.close(held)
+
+
+# Processes that leave the sandbox in a session of their own with an empty environment
+# (no marker to find them by), each forking the next and exiting, as a student on a
+# machine without sandbox users would try.
+CHAIN = """
+import os
+import shutil
+
+SLEEP = shutil.which("sleep")
+
+
+def double(x):
+    if os.fork() == 0:
+        os.setsid()
+        for _ in range(8):
+            if os.fork():
+                os._exit(0)
+        os.execve(SLEEP, ["sleep", "315.151"], {})
+    return 2 * x
+
+
+def halve(x):
+    return x / 2
+"""
+
+
+def test_without_a_sandbox_user_nothing_outlives_the_grading(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": CHAIN})
+    report = grading.grade(course, folder, options(tmp_path / "out", isolation="none"))
+    assert scores(report) == {"ann": 4}
+    assert [pid for pid in processes.proc_entries() if b"315.151" in cmdline(pid)] == []
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended while we looked
+        return b""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.results import LessonResult, Status, TestResult
+from grader.results import LessonResult, Outcome, Status, TestResult
 
 
 def lesson(*tests: TestResult) -> LessonResult:
@@ -47,5 +47,12 @@ def test_an_exercise_shows_its_most_urgent_status():
 
 def test_json_round_trip_keeps_everything():
     result = lesson(TestResult("a", "x", 1.5, Status.TIMED_OUT, "slow", "f.py:3", 2.0, "cpu"))
+    result.outcome = Outcome.FORGED
     again = LessonResult.from_dict(result.to_dict())
     assert again == result and again.tests[0].status is Status.TIMED_OUT
+    assert again.outcome is Outcome.FORGED
+
+
+def test_json_from_before_outcomes_reads_as_graded():
+    old = {k: v for k, v in lesson().to_dict().items() if k != "outcome"}
+    assert LessonResult.from_dict(old).outcome is Outcome.GRADED

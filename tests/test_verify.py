@@ -40,6 +40,23 @@ def test_stale_stubs_and_a_broken_solution_are_reported(toy):
     failed = {check.what for check in report.checks if not check.ok}
     assert failed == {
         "exercises/ is generated from solutions/",
-        "solutions pass",
-        "stubs are all 'not started'",
+        "solutions pass (direct)",
+        "solutions pass (remote)",
+        "stubs are all 'not started' (direct)",
+        "stubs are all 'not started' (remote)",
     }
+
+
+def test_a_test_that_differs_between_transports_fails_verification(toy):
+    """A test that would judge the learner's process from inside it (here: reading a
+    module global of the learner's file directly) passes one way only: verify says so."""
+    toy.write_stubs()
+    tests = toy.root / "grader" / "tests" / "toy" / "test_ops.py"
+    tests.write_text(
+        tests.read_text()
+        + "\n\n@pytest.mark.exercise('halve')\ndef test_same_process():\n"
+        + "    import sys\n    ops.halve\n    assert 'toy.ops' in sys.modules\n"
+    )
+    report = run_verify(toy)
+    failed = {check.what for check in report.checks if not check.ok}
+    assert "solutions: the same results in every transport" in failed

@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 from grader import course as course_mod  # noqa: E402
 from grader.authoring import mutation  # noqa: E402
 from grader.examiner import grade as grading  # noqa: E402
-from grader.examiner.sandbox import Limits, Sandbox  # noqa: E402
+from grader.examiner.host import Limits  # noqa: E402
+from grader.examiner.sandbox import Sandbox  # noqa: E402
 from grader.runner import RunOptions, run_lesson  # noqa: E402
 
 

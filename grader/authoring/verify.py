@@ -2,11 +2,14 @@
 
 The reference solutions pass; the stubs are in sync and show every test "not started";
 every test grades an exercise of the catalogue; and every mutant (a known-wrong
-implementation) is rejected by at least one test.
+implementation) is rejected by at least one test. Each of these holds under both
+transports (the learner's code in the test process, or in a sandbox process of its own
+as `learn grade` runs it), with the same result for every test.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -56,11 +59,47 @@ def _problems(result: LessonResult, allowed: set[Status]) -> str:
     return "; ".join(f"{t.test}: {t.status.value} {t.message[:200]}" for t in bad[:5])
 
 
-def check_solutions(course: Course, lesson: Lesson, options: RunOptions) -> Check:
-    result = run_lesson(course, lesson, course.solutions_dir, options)
-    problems = _problems(result, {Status.PASSED, Status.NOT_RUN})
-    detail = problems or f"{len(result.tests)} tests pass"
-    return Check(lesson.id, "solutions pass", not problems and bool(result.tests), detail)
+# Where the learner's code runs: in the test process (`learn check`), or in a process of
+# its own that the tests talk to (`learn grade`, grader/remote.py). Both must agree.
+TRANSPORTS = {"direct": None, "remote": "local"}
+
+
+def run_both(course: Course, lesson: Lesson, folder: Path, options: RunOptions):
+    """The lesson's results for `folder` under each transport, by transport name."""
+    results = {}
+    for name, remote in TRANSPORTS.items():
+        env = dict(options.env if options.env is not None else os.environ)
+        env.pop("LEARN_REMOTE", None)
+        if remote:
+            env["LEARN_REMOTE"] = remote
+        results[name] = run_lesson(course, lesson, folder, replace(options, env=env))
+    return results
+
+
+def agree(lesson: Lesson, what: str, results: dict[str, LessonResult]) -> Check:
+    """Every test has the same status under every transport."""
+    (first, base), *others = results.items()
+    statuses = {t.test: t.status for t in base.tests}
+    differ = [
+        f"{t.test}: {first} {statuses.get(t.test, 'missing')}, {name} {t.status.value} "
+        f"{t.message[:200]}"
+        for name, result in others
+        for t in result.tests
+        if statuses.get(t.test) is not t.status
+    ]
+    return Check(lesson.id, f"{what}: the same results in every transport", not differ,
+                 "; ".join(differ[:5]))  # fmt: skip
+
+
+def check_solutions(course: Course, lesson: Lesson, options: RunOptions) -> list[Check]:
+    results = run_both(course, lesson, course.solutions_dir, options)
+    checks = []
+    for name, result in results.items():
+        problems = _problems(result, {Status.PASSED, Status.NOT_RUN})
+        detail = problems or f"{len(result.tests)} tests pass"
+        ok = not problems and bool(result.tests)
+        checks.append(Check(lesson.id, f"solutions pass ({name})", ok, detail))
+    return [*checks, agree(lesson, "solutions", results)]
 
 
 def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Check]:
@@ -71,10 +110,14 @@ def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Che
             copy = Path(tmp) / path.relative_to(course.exercises_dir)
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_text(text, encoding="utf-8")
-        result = run_lesson(course, lesson, Path(tmp), options)
-    problems = _problems(result, {Status.NOT_STARTED, Status.NOT_RUN})
+        results = run_both(course, lesson, Path(tmp), options)
+    checks = [
+        Check(lesson.id, f"stubs are all 'not started' ({name})", not problems, problems)
+        for name, result in results.items()
+        for problems in [_problems(result, {Status.NOT_STARTED, Status.NOT_RUN})]
+    ]
     names = {e.name for e in lesson.exercises}
-    tested = {t.exercise for t in result.tests}
+    tested = {t.exercise for t in results["direct"].tests}
     unknown, untested = sorted(tested - names), sorted(names - tested)
     mapping = "; ".join(
         part
@@ -85,12 +128,14 @@ def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Che
         if part
     )
     return [
-        Check(lesson.id, "stubs are all 'not started'", not problems, problems),
+        *checks,
+        agree(lesson, "stubs", results),
         Check(lesson.id, "tests cover the catalogue", not mapping, mapping),
     ]
 
 
 def check_mutant(course: Course, mutant: mutation.Mutant, options: RunOptions) -> MutantOutcome:
+    """Caught when a test rejects it under every transport."""
     lesson = course.lesson(mutant.lesson)
     with tempfile.TemporaryDirectory(prefix="learn-mutant-") as tmp:
         copy = Path(tmp) / "solutions"
@@ -102,14 +147,22 @@ def check_mutant(course: Course, mutant: mutation.Mutant, options: RunOptions) -
         module.write_text(patched, encoding="utf-8")
         # One rejecting test is enough: stop at the first (the rest report "crashed").
         fail_fast = replace(options, pytest_args=(*options.pytest_args, "-x"))
-        result = run_lesson(course, lesson, copy, fail_fast)
+        results = run_both(course, lesson, copy, fail_fast)
+    by = {name: _rejected_by(result) for name, result in results.items()}
+    missed = [name for name, found in by.items() if not found]
+    if missed:
+        return MutantOutcome(mutant, False, f"not rejected ({', '.join(missed)})")
+    return MutantOutcome(mutant, True, by["direct"])
+
+
+def _rejected_by(result: LessonResult) -> str:
+    """The tests that rejected a mutant ("" when none did)."""
     if result.error:
-        return MutantOutcome(mutant, False, f"could not be graded: {result.error[:300]}")
+        return ""
     rejected = [
         t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN, Status.CRASHED)
     ] or [t for t in result.tests if t.status is Status.CRASHED]
-    by = ", ".join(sorted({t.test.split("::")[-1] for t in rejected})[:3])
-    return MutantOutcome(mutant, bool(rejected), by)
+    return ", ".join(sorted({t.test.split("::")[-1] for t in rejected})[:3])
 
 
 def verify(

@@ -16,7 +16,7 @@ from rich.table import Table
 from grader import course as course_mod
 from grader.examiner import formats
 from grader.examiner import grade as grading
-from grader.examiner.sandbox import Limits
+from grader.examiner.host import Limits
 
 err = Console(stderr=True, highlight=False)
 
@@ -121,6 +121,12 @@ def limit_options(function):
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Output folder."
 )
+@click.option(
+    "--single/--roster",
+    default=None,
+    help="SUBMISSIONS is one submission / a class, each folder in it a submission "
+    "(default: a class, unless it looks like one submission and holds nothing else).",
+)
 @lesson_option
 @tests_option
 @click.option(
@@ -135,6 +141,12 @@ def limit_options(function):
     help="Also write junit.xml or gradescope/<submission>.json (CSV and JSON always).",
 )
 @click.option("--force", is_flag=True, help="Grade again what is already graded.")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="NAME",
+    help="Grade only this submission of SUBMISSIONS (repeat for several); OUT keeps the others.",
+)
 @click.option(
     "--gpu",
     type=click.Choice(["skip", "require"]),
@@ -155,12 +167,14 @@ def limit_options(function):
 def run(
     submissions: Path,
     out: Path,
+    single: bool | None,
     lessons: tuple[str, ...],
     tests: Path | None,
     jobs: int,
     shard: str | None,
     extra: tuple[str, ...],
     force: bool,
+    only: tuple[str, ...],
     gpu: str,
     timeout: float,
     lesson_timeout: float,
@@ -173,20 +187,24 @@ def run(
     """Grade every submission in SUBMISSIONS into OUT.
 
     Each folder in SUBMISSIONS is one submission: laid out like exercises/ (lessonN/
-    folders) or a course checkout that holds one; SUBMISSIONS itself may be the one
-    submission. OUT gets grades.csv (a row per submission and lesson), summary.md and
-    <submission>.json (the full result), each written as soon as it is done; a rerun
-    skips what is already graded with the same tests, unless --force.
+    folders) or a course checkout that holds one; with --single, SUBMISSIONS itself is the
+    one submission (a student's repository in CI). OUT gets grades.csv (a row per
+    submission and lesson), summary.md and <submission>.json (the full result), each
+    written as soon as it is done; a rerun skips what is already graded with the same
+    tests, unless --force. The CSV and the summary hold every result in OUT: regrade one
+    with --force --only NAME.
     """
     chosen = _course(course)
     options = grading.GradeOptions(
         out=out,
+        single=single,
         lessons=list(lessons),
         tests=tests,
         jobs=max(1, jobs),
         shard=grading.parse_shard(shard),
         formats=tuple(extra),
         force=force,
+        only=list(only),
         gpu=gpu,
         limits=_limits(timeout, lesson_timeout, memory, processes),
         isolation=isolation,
@@ -252,7 +270,7 @@ def print_summary(report: grading.Report, counts: bool = True) -> None:
     for column in ("lesson", "graded", "mean", "median", "range", "passed", "flagged"):
         table.add_column(column, justify="left" if column == "lesson" else "right")
     table.add_column("0 → 100", no_wrap=True)
-    for s in formats.summarize(report.graded):
+    for s in formats.summarize(report.results):
         table.add_row(
             s.lesson,
             str(s.graded),
@@ -267,10 +285,27 @@ def print_summary(report: grading.Report, counts: bool = True) -> None:
     if not counts:
         return
     rate = report.done / report.seconds * 60 if report.seconds and report.done else 0
+    kept = f", {len(report.kept)} kept from earlier runs" if report.kept else ""
     err.print(
-        f"{report.done} graded, {report.skipped} already graded, in {report.seconds:.1f} s"
-        + (f" ({rate:.1f} submissions/minute)" if rate else "")
+        f"{report.done} graded, {report.skipped} already graded{kept}, "
+        f"in {report.seconds:.1f} s" + (f" ({rate:.1f} submissions/minute)" if rate else "")
     )
+    if report.skipped:
+        err.print(_reuse_note(report))
+
+
+def _reuse_note(report: grading.Report) -> str:
+    """A rerun keeps results graded with the same tests and files, a grade a busy
+    machine caused included: say so, and how to grade again."""
+    text = f"{report.skipped} result(s) reused from an earlier run (same tests, same files)"
+    if report.shaky:
+        names = ", ".join(escape(name) for name in report.shaky[:5])
+        more = ", ..." if len(report.shaky) > 5 else ""
+        text += (
+            f"; {len(report.shaky)} with a test that timed out or crashed, which a busy "
+            f"machine can cause: {names}{more}"
+        )
+    return text + ". To grade again: --force (all) or --force --only NAME (repeatable)."
 
 
 @grade.command()
@@ -304,7 +339,11 @@ def bundle(
     course: Path | None,
     hidden_visibility: str,
 ) -> None:
-    """Build a Gradescope autograder in OUT (upload OUT/autograder.zip)."""
+    """Build a Gradescope autograder in OUT (upload OUT/autograder.zip).
+
+    OUT is a new or empty folder, or an earlier bundle (only its files are replaced);
+    any other folder, the course and git checkouts are refused.
+    """
     archive = grading.bundle(
         _course(course),
         out,

@@ -2,7 +2,9 @@
 result per submission (JSON), JUnit XML, Gradescope's results.json and a summary.
 
 Every file is written atomically (a temporary file, then a rename), so an interrupted
-run leaves the previous version or the new one, never half of one.
+run leaves the previous version or the new one, never half of one. A student's text
+(names, messages, flags) is made safe for each format on the way out: nothing XML
+forbids, Markdown and HTML escaped, no cell a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
@@ -12,22 +14,26 @@ import csv
 import io
 import json
 import os
+import re
 import statistics
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.results import LessonResult, Status, TestResult
+from grader.results import LessonResult, Outcome, Status, TestResult
 
 KIND = "learn-grade-submission"  # marks a submission's JSON among other files
 CSV_COLUMNS = (
     "submission", "lesson", "score", "max_score", "percent", "status", "tests", "passed",
     "flags", "error",
 )  # fmt: skip
-MISSING = "missing: "  # LessonResult.error of a lesson the submission does not have
-FORGED = "forged: "  # a flag that forfeits the lesson's results
 FAILURES = (Status.FAILED, Status.NOT_STARTED)
+# What XML 1.0 forbids (control characters, lone surrogates, U+FFFE, U+FFFF) and the
+# controls it discourages (DEL, C1): none belongs in a report.
+XML_ILLEGAL = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+MARKDOWN = re.compile(r"([\\`*_\[\]<>&|~$@])")  # what starts markup or HTML mid-line
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell that starts so
 
 
 @dataclass
@@ -81,10 +87,8 @@ class Graded:
 
 def lesson_status(result: LessonResult) -> str:
     """One word for a lesson's grade in the CSV."""
-    if result.error.startswith(MISSING):
-        return "missing"
-    if any(flag.startswith(FORGED) for flag in result.flags):
-        return "forged"
+    if result.outcome in (Outcome.MISSING, Outcome.FORGED):
+        return result.outcome.value
     if result.passed:
         return "passed"
     return result.status.value
@@ -92,6 +96,38 @@ def lesson_status(result: LessonResult) -> str:
 
 def percent(score: float, max_score: float) -> float:
     return round(100.0 * score / max_score, 1) if max_score else 0.0
+
+
+# ----------------------------------------------------------------- a student's text
+
+
+def clean(text: str) -> str:
+    """`text` without what XML 1.0 forbids: one control character in a student's
+    message would make junit.xml unreadable for the whole class."""
+    return XML_ILLEGAL.sub("", text)
+
+
+def markdown_text(text: str) -> str:
+    """A student's text (a name, a flagged line) as plain Markdown: one line, its
+    markup and HTML escaped, so it shows as written and runs nothing."""
+    return MARKDOWN.sub(r"\\\1", " ".join(clean(text).split()))
+
+
+def csv_cell(text: str) -> str:
+    """A student's text as a CSV cell that no spreadsheet takes for a formula."""
+    text = clean(text)
+    return "'" + text if text.startswith(FORMULA) else text
+
+
+def _cleaned(data):
+    """`data` (JSON: dicts, lists, strings, numbers) with every string clean()."""
+    if isinstance(data, str):
+        return clean(data)
+    if isinstance(data, dict):
+        return {key: _cleaned(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_cleaned(value) for value in data]
+    return data
 
 
 # ------------------------------------------------------------------------------ files
@@ -127,16 +163,16 @@ def grades_csv(graded: list[Graded]) -> str:
             flags = [*sub.notes, *r.flags]
             writer.writerow(
                 [
-                    sub.submission,
-                    r.lesson,
+                    csv_cell(sub.submission),
+                    csv_cell(r.lesson),
                     f"{r.score:g}",
                     f"{r.max_score:g}",
                     f"{percent(r.score, r.max_score):g}",
                     lesson_status(r),
                     len(counted),
                     sum(t.status is Status.PASSED for t in counted),
-                    " | ".join(flags)[:1000],
-                    r.error[:500],
+                    csv_cell(" | ".join(flags)[:1000]),
+                    csv_cell(r.error[:500]),
                 ]
             )
     return buffer.getvalue()
@@ -150,6 +186,10 @@ def junit_xml(graded: list[Graded]) -> str:
     for sub in sorted(graded, key=lambda g: g.submission):
         for r in sub.lessons:
             suites.append(_junit_suite(sub, r))
+    for element in suites.iter():  # a student's text is in names, messages and flags
+        element.text = element.text and clean(element.text)
+        for key, value in element.items():
+            element.set(key, clean(value))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -217,29 +257,32 @@ def gradescope(sub: Graded, hidden_visibility: str = "hidden") -> dict:
     tests = []
     lines = []
     for r in sub.lessons:
-        forged = any(flag.startswith(FORGED) for flag in r.flags)
+        forged = r.outcome is Outcome.FORGED
         word = "under review" if forged else lesson_status(r)  # what the student reads
         lines.append(f"{r.lesson}: {r.score:g}/{r.max_score:g}  {word}")
         if forged:
             lines.append(
                 f"  {r.lesson} could not be graded automatically; your instructor will review it."
             )
-        elif r.error.startswith(MISSING):
-            lines.append(f"  {r.error.removeprefix(MISSING)}")
+        elif r.outcome is Outcome.MISSING:
+            lines.append(f"  {r.error}")
         tests += [_gradescope_test(r, t, hidden_visibility) for t in r.tests]
-    return {
-        "score": sub.score,
-        "execution_time": round(sub.seconds),
-        "output": "\n".join(lines),
-        "output_format": "text",
-        "tests": tests,
-        "extra_data": {
-            "graded_at": sub.graded_at,
-            "notes": sub.notes,
-            "flags": {r.lesson: r.flags for r in sub.lessons if r.flags},
-            "isolation": sub.lessons[0].isolation if sub.lessons else "",
-        },
-    }
+    return _cleaned(
+        {
+            "score": sub.score,
+            "execution_time": round(sub.seconds),
+            "output": "\n".join(lines),
+            "output_format": "text",
+            "test_output_format": "text",  # a student's message is shown, never rendered
+            "tests": tests,
+            "extra_data": {
+                "graded_at": sub.graded_at,
+                "notes": sub.notes,
+                "flags": {r.lesson: r.flags for r in sub.lessons if r.flags},
+                "isolation": sub.lessons[0].isolation if sub.lessons else "",
+            },
+        }
+    )
 
 
 def _gradescope_test(r: LessonResult, t: TestResult, hidden_visibility: str) -> dict:
@@ -298,7 +341,7 @@ def summarize(graded: list[Graded]) -> list[LessonSummary]:
                 low=min(pcts, default=0.0),
                 high=max(pcts, default=0.0),
                 passed=sum(r.passed for r in results),
-                missing=sum(r.error.startswith(MISSING) for r in results),
+                missing=sum(r.outcome is Outcome.MISSING for r in results),
                 flagged=sum(bool(r.flags) for r in results),
                 histogram=histogram,
             )
@@ -336,5 +379,8 @@ def summary_markdown(graded: list[Graded]) -> str:
     text = f"# Grades\n\n{len(graded)} submission(s)\n\n" + "\n".join(rows) + "\n"
     if flagged:
         text += "\n## Flagged for review\n\n"
-        text += "".join(f"- {name} {lesson}: {flag}\n" for name, lesson, flag in flagged[:200])
+        text += "".join(
+            f"- {markdown_text(name)} {markdown_text(lesson)}: {markdown_text(flag)}\n"
+            for name, lesson, flag in flagged[:200]
+        )
     return text

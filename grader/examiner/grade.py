@@ -31,22 +31,30 @@ from pathlib import Path
 import grader
 from grader.course import Course, CourseError, Lesson
 from grader.examiner import formats
-from grader.examiner.formats import MISSING, Graded
-from grader.examiner.sandbox import (
+from grader.examiner.formats import Graded
+from grader.examiner.host import Limits
+from grader.examiner.sandbox import Sandbox
+from grader.examiner.staging import (
     SKIPPED_NAMES,
     SKIPPED_SUFFIXES,
-    Limits,
-    Sandbox,
+    STAGE_MAX_FILE,
     find_exercises,
+    plan,
+    read_chunks,
+    shown,
     stage,
     stub_lines,
     suspicious_lines,
+    walk,
 )
-from grader.results import LessonResult, Status
+from grader.results import LessonResult, Outcome, Status
 
 FORMATS = ("csv", "json", "junit", "gradescope")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 RESERVED = {"grades", "summary", "junit", "gradescope"}
+BUNDLED_FILES = ("course.toml", "pyproject.toml", "constraints.txt", "README.md")
+BUNDLE_MANIFEST = ".learn-bundle.json"  # what a bundle wrote: all a rebuild may remove
+BUNDLE_KIND = "learn-grade-bundle"
 
 
 class Cancelled(Exception):
@@ -62,10 +70,12 @@ class GradeOptions:
     shard: tuple[int, int] | None = None  # (i, n): the i-th of n shares, 1-based
     formats: tuple[str, ...] = ()  # extra formats: junit, gradescope
     force: bool = False
+    only: list[str] = field(default_factory=list)  # just these submissions, by name
     gpu: str = "skip"
     limits: Limits = field(default_factory=Limits)
     isolation: str = "auto"
     hidden_visibility: str = "hidden"
+    single: bool | None = None  # SUBMISSIONS is one submission; None: see find_submissions
 
 
 @dataclass
@@ -82,9 +92,11 @@ class Submission:
 
 @dataclass
 class Report:
-    graded: list[Graded]
+    graded: list[Graded]  # this run's submissions, graded now or reused
     done: int = 0  # graded in this run
-    skipped: int = 0  # already graded with the same tests (no --force)
+    skipped: int = 0  # already graded with the same tests (no --force): reused
+    shaky: list[str] = field(default_factory=list)  # reused, with a test timed out or crashed
+    kept: list[Graded] = field(default_factory=list)  # the output folder's other results
     seconds: float = 0.0
     setup_seconds: float = 0.0  # making the sandbox: the runtime, the probe, the collection
     isolation: str = ""
@@ -92,9 +104,12 @@ class Report:
 
     @property
     def setup_failures(self) -> int:
-        return sum(
-            r.error.startswith("the sandbox could not") for sub in self.graded for r in sub.lessons
-        )
+        return sum(r.outcome is Outcome.UNGRADED for sub in self.graded for r in sub.lessons)
+
+    @property
+    def results(self) -> list[Graded]:
+        """What grades.csv holds: this run's results and every other one in the folder."""
+        return sorted([*self.graded, *self.kept], key=lambda g: g.submission)
 
 
 def safe_name(name: str) -> str:
@@ -115,24 +130,44 @@ def choose_lessons(course: Course, ids: list[str]) -> list[Lesson]:
     return [lesson for lesson in course.lessons if (course.tests_dir / lesson.id).is_dir()]
 
 
-def find_submissions(folder: Path, course: Course, lessons: list[Lesson]) -> list[Submission]:
+def find_submissions(
+    folder: Path, course: Course, lessons: list[Lesson], single: bool | None = None
+) -> list[Submission]:
     """Each folder in `folder` is a submission (laid out like exercises/, or a course
-    checkout with an exercises/); `folder` itself is one when it looks like one."""
+    checkout with an exercises/), or `folder` itself is one (`single`). Unasked (None),
+    `folder` is one only when it looks like one and holds no other folder: a student's
+    repository named lesson1 among the others must not turn the class into one."""
     folder = folder.expanduser()
     if not folder.is_dir():
-        raise CourseError(f"no such folder: {folder}")
+        raise CourseError(f"no such folder: {shown(str(folder))}")
     ids = [lesson.id for lesson in course.lessons]
-    found = _as_submission(folder, folder.resolve().name or "submission", ids, lessons)
-    if found is not None:
-        return [found]
-    subs = []
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(".") or not entry.is_dir() or entry.is_symlink():
-            continue
-        sub = _as_submission(entry, entry.name, ids, lessons)
-        subs.append(sub or Submission(entry.name, entry, None))
+    name = shown(folder.resolve().name) or "submission"
+    itself = _as_submission(folder, name, ids, lessons)
+    if single:
+        return [itself or Submission(name, folder, None)]
+    entries = [
+        entry
+        for entry in sorted(folder.iterdir())
+        if not entry.name.startswith(".") and entry.is_dir() and not entry.is_symlink()
+    ]
+    if itself is not None and single is None:
+        own = set() if itself.flat else {itself.exercises, *(itself.exercises / x for x in ids)}
+        others = [shown(entry.name) for entry in entries if entry not in own]
+        if not others:
+            return [itself]
+        more = ", ..." if len(others) > 5 else ""
+        raise CourseError(
+            f"{shown(str(folder))} looks like one submission ({_layout(itself, ids)}) but also "
+            f"holds {len(others)} other folder(s) ({', '.join(others[:5])}{more}): pass "
+            "--roster to grade each folder in it as a submission, or --single to grade it as one"
+        )
+    subs = [
+        _as_submission(entry, shown(entry.name), ids, lessons)
+        or Submission(shown(entry.name), entry, None)
+        for entry in entries
+    ]
     if not subs:
-        raise CourseError(f"{folder} holds no submissions (no folders in it)")
+        raise CourseError(f"{shown(str(folder))} holds no submissions (no folders in it)")
     return subs
 
 
@@ -147,6 +182,15 @@ def _as_submission(folder: Path, name: str, ids: list[str], lessons: list[Lesson
     return None
 
 
+def _layout(sub: Submission, ids: list[str]) -> str:
+    """What made a folder look like a submission, for a message."""
+    if sub.flat:
+        return f"{sub.flat.id}'s files at its top"
+    found = [f"{x}/" for x in ids if (sub.exercises / x).is_dir()]
+    where = "" if sub.exercises == sub.folder else f"{sub.exercises.name}/"
+    return "it holds " + ", ".join(where + x for x in found)
+
+
 def select_shard(subs: list[Submission], shard: tuple[int, int] | None) -> list[Submission]:
     """Round robin over the submissions sorted by name: shard i of n (1-based)."""
     if not shard:
@@ -155,6 +199,20 @@ def select_shard(subs: list[Submission], shard: tuple[int, int] | None) -> list[
     if not 1 <= i <= n:
         raise CourseError(f"--shard {i}/{n}: I must be between 1 and N")
     return [s for k, s in enumerate(sorted(subs, key=lambda s: s.name)) if k % n == i - 1]
+
+
+def select_only(subs: list[Submission], names: list[str]) -> list[Submission]:
+    """--only: the submissions named; a name not in the class is a typo, not an empty run."""
+    if not names:
+        return subs
+    wanted = {name.rstrip("/") for name in names}
+    unknown = sorted(wanted - {s.name for s in subs})
+    if unknown:
+        known = ", ".join(s.name for s in subs[:10]) + (", ..." if len(subs) > 10 else "")
+        raise CourseError(
+            f"--only {', '.join(unknown)}: no such submission in SUBMISSIONS (it holds {known})"
+        )
+    return [s for s in subs if s.name in wanted]
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -169,21 +227,33 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 # --------------------------------------------------------------------------- hashing
 
 
-def _hash_files(digest, folder: Path, skip_hidden: bool = True) -> None:
-    if not folder.is_dir():
-        return
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_NAMES)
-        for name in sorted(files):
-            if name.endswith(SKIPPED_SUFFIXES):
-                continue
-            path = Path(root, name)
-            digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            if path.is_symlink():
-                digest.update(b"link:" + os.readlink(path).encode())
-            elif path.is_file():
-                with contextlib.suppress(OSError):
-                    digest.update(hashlib.sha256(path.read_bytes()).digest())
+def _hash_files(digest, folder: Path) -> None:
+    """Every file below `folder` (the instructor's tests) by name and content, a link by
+    where it points, and one over STAGE_MAX_FILE (a data set) by size and time: walked
+    without recursion, read in chunks, never followed."""
+    for rel, entry in walk(folder, max_entries=None):
+        name = os.fsencode(rel) + b"\0"
+        if entry is None:
+            digest.update(b"unreadable " + name)
+        elif entry.is_symlink():
+            digest.update(name + b"link:" + os.fsencode(os.readlink(entry.path)))
+        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(SKIPPED_SUFFIXES):
+            info = entry.stat(follow_symlinks=False)
+            if info.st_size > STAGE_MAX_FILE:
+                digest.update(name + f"{info.st_size} bytes at {info.st_mtime_ns}".encode())
+            else:
+                digest.update(name + _content(entry.path, info.st_size))
+
+
+def _content(path: str, limit: int) -> bytes:
+    """The sha256 of a file's first `limit` bytes, read in chunks."""
+    digest = hashlib.sha256()
+    try:
+        for chunk in read_chunks(path, limit):
+            digest.update(chunk)
+    except OSError as exc:  # gone or changed since it was listed: grade it again next time
+        return f"unreadable: {exc}".encode(errors="backslashreplace")
+    return digest.digest()
 
 
 def grading_key(course: Course, lessons: list[Lesson], options: GradeOptions) -> str:
@@ -208,19 +278,15 @@ def grading_key(course: Course, lessons: list[Lesson], options: GradeOptions) ->
 
 
 def submission_key(sub: Submission, lessons: list[Lesson], base: str) -> str:
+    """`base` and what `stage` takes of the submission from `lessons` (all of the
+    course's: a later lesson may import an earlier one), by the same plan and budgets,
+    so that a hostile submission cannot make hashing it cost more than staging it."""
     digest = hashlib.sha256(base.encode())
-    if sub.exercises is not None:
-        if sub.flat:
-            for name in sorted(os.listdir(sub.exercises)):
-                path = sub.exercises / name
-                if name.endswith(".py") and path.is_file():
-                    digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
-        else:
-            for lesson in lessons:  # a later lesson may import an earlier one: all of them
-                digest.update(lesson.id.encode())
-            for folder in sorted(os.listdir(sub.exercises)):
-                digest.update(folder.encode())
-                _hash_files(digest, sub.exercises / folder)
+    picked = plan(sub.exercises, lessons, sub.flat)
+    for text in [*picked.lessons, *picked.notes, *picked.folders]:
+        digest.update(os.fsencode(text) + b"\0")
+    for rel, path, size in picked.files:
+        digest.update(os.fsencode(rel) + b"\0" + _content(path, size))
     return digest.hexdigest()
 
 
@@ -234,14 +300,16 @@ def grade(
     on_start: Callable[[int, int], None] | None = None,
     on_done: Callable[[Graded, bool], None] | None = None,
 ) -> Report:
-    """Grade every submission in `submissions` (one shard of them) into `options.out`."""
+    """Grade every submission in `submissions` (one shard of them, or those `only`
+    names) into `options.out`; its CSV and summary keep every other result there too."""
     started = time.monotonic()
     lessons = choose_lessons(course, options.lessons)
     if not lessons:
         raise CourseError("no lesson to grade: the course has no tests")
     if options.tests is not None and not options.tests.is_dir():
         raise CourseError(f"--tests: no such folder: {options.tests}")
-    subs = select_shard(find_submissions(submissions, course, lessons), options.shard)
+    found = find_submissions(submissions, course, lessons, options.single)
+    subs = select_shard(select_only(found, options.only), options.shard)
     out = options.out.expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".tmp-*"):  # left by an interrupted run
@@ -251,13 +319,14 @@ def grade(
     results: dict[str, Graded] = {}
     todo: list[tuple[Submission, str]] = []
     for sub in subs:
-        key = submission_key(sub, lessons, base_key)
+        key = submission_key(sub, course.lessons, base_key)
         previous = _load(out / f"{sub.file_stem}.json")
         if previous is not None and previous.key == key and not options.force:
             results[sub.name] = previous
         else:
             todo.append((sub, key))
-    report = Report(graded=[], skipped=len(results))
+    shaky = [name for name, previous in results.items() if load_sensitive(previous)]
+    report = Report(graded=[], skipped=len(results), shaky=shaky)
     if on_start:
         on_start(len(subs), len(results))
     for sub in subs:
@@ -290,7 +359,8 @@ def grade(
             finally:
                 finished.close()  # on an interrupt: stop the workers before the sandbox goes
     report.graded = [results[s.name] for s in subs if s.name in results]
-    write_reports(out, report.graded, options.formats, options.hidden_visibility)
+    report.kept = [g for name, g in collect([out]).items() if name not in results]
+    write_reports(out, report.results, options.formats, options.hidden_visibility)
     report.seconds = time.monotonic() - started
     return report
 
@@ -348,10 +418,13 @@ def grade_submission(
     with sandbox.job(sub.name, slot) as job:
         every = list(sandbox.course.lessons)
         staged = stage(sub.exercises, job.stage, every, flat=sub.flat)
-        lesson_notes: dict[str, list[str]] = {}
+        lesson_notes: dict[str, list[str]] = {x: [] for x in staged.lessons}
         for note in staged.notes:
             owner = next((x for x in staged.lessons if f" {x}/" in note), None)
-            (lesson_notes.setdefault(owner, []) if owner else graded.notes).append(note)
+            (lesson_notes[owner] if owner else graded.notes).append(note)
+        for x in staged.lessons:  # every staged lesson: one graded may run another's files
+            known = stub_lines(sandbox.course.exercises_dir / x)
+            lesson_notes[x] += suspicious_lines(job.stage / x, known)
         if sub.exercises is None:
             graded.notes.append("no lesson folders found in this submission")
         for lesson in lessons:
@@ -361,10 +434,9 @@ def grade_submission(
                 graded.lessons.append(missing(sandbox, lesson, sub.name))
                 continue
             result = sandbox.grade_lesson(job, lesson, sub.name)
-            result.flags += lesson_notes.get(lesson.id, [])
-            known = stub_lines(sandbox.course.exercises_dir / lesson.id)
-            result.flags += suspicious_lines(job.stage / lesson.id, known)
+            result.flags += lesson_notes.pop(lesson.id)
             graded.lessons.append(result)
+        graded.notes += [note for notes in lesson_notes.values() for note in notes]
     graded.graded_at = datetime.now(UTC).isoformat(timespec="seconds")
     graded.seconds = time.monotonic() - started
     return graded
@@ -382,6 +454,7 @@ def failed(sandbox: Sandbox, sub: Submission, lessons: list[Lesson], exc: Except
             ],
             error=why,
             isolation=sandbox.stamp(),
+            outcome=Outcome.UNGRADED,
         )
         for lesson in lessons
     ]
@@ -400,8 +473,9 @@ def missing(sandbox: Sandbox, lesson: Lesson, name: str) -> LessonResult:
         lesson=lesson.id,
         target=name,
         tests=tests,
-        error=MISSING + why,
+        error=why,
         isolation="not run: nothing to grade",
+        outcome=Outcome.MISSING,
     )
 
 
@@ -410,6 +484,29 @@ def _load(path: Path) -> Graded | None:
         return Graded.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def collect(folders: list[Path]) -> dict[str, Graded]:
+    """The submission results in `folders` (their <submission>.json), by submission: the
+    reports are made from these, so a run that grades some keeps the others."""
+    found: dict[str, Graded] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.json")):
+            graded = _load(path)
+            if graded is None:
+                continue
+            known = found.get(graded.submission)
+            if known is None or graded.graded_at >= known.graded_at:
+                found[graded.submission] = graded  # graded in more than one: the latest
+    return found
+
+
+def load_sensitive(graded: Graded) -> bool:
+    """A test timed out or crashed: a busy machine can cause either, so a rerun that
+    reuses this result may keep a grade the load made."""
+    return any(
+        t.status in (Status.TIMED_OUT, Status.CRASHED) for r in graded.lessons for t in r.tests
+    )
 
 
 def _write_submission(out: Path, sub: Submission, graded: Graded, options: GradeOptions) -> None:
@@ -440,22 +537,16 @@ def write_reports(
 
 def merge(folders: list[Path], out: Path, extra: tuple[str, ...] = ()) -> list[Graded]:
     """Join the output folders of several runs (e.g. the shards of a CI matrix) into
-    `out`; a submission graded in more than one keeps its latest grade."""
-    found: dict[str, Graded] = {}
+    `out`, with the results `out` already holds; a submission graded in more than one
+    keeps its latest grade."""
     for folder in folders:
         if not folder.is_dir():
             raise CourseError(f"no such folder: {folder}")
-        for path in sorted(folder.glob("*.json")):
-            graded = _load(path)
-            if graded is None:
-                continue
-            known = found.get(graded.submission)
-            if known is None or graded.graded_at >= known.graded_at:
-                found[graded.submission] = graded
-    if not found:
+    if not collect(folders):
         raise CourseError(
             "nothing to merge: no submission results in " + ", ".join(map(str, folders))
         )
+    found = collect([out, *folders])
     out.mkdir(parents=True, exist_ok=True)
     graded = [found[name] for name in sorted(found)]
     for sub in graded:
@@ -478,23 +569,22 @@ def bundle(
     hidden_visibility: str = "hidden",
 ) -> Path:
     """A Gradescope autograder: `dest/` holds setup.sh, run_autograder and the course
-    without its solutions or exercises; `dest/autograder.zip` is what to upload."""
+    without its solutions or exercises; `dest/autograder.zip` is what to upload. `dest`
+    is new, empty or an earlier bundle, whose files alone are replaced: anything else
+    may be someone's work."""
     chosen = choose_lessons(course, list(lessons))
     limits = limits or Limits()
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
+    if tests is not None and not tests.is_dir():
+        raise CourseError(f"--tests: no such folder: {tests}")
+    dest = dest.expanduser().resolve()
+    earlier = _replaceable(course, dest, tests)
     root = course.root
-    for name in ("course.toml", "pyproject.toml", "constraints.txt", "README.md"):
-        if (root / name).is_file():
-            shutil.copy2(root / name, dest / name)
-    shutil.copytree(root / "grader", dest / "grader", ignore=ignore)
-    shutil.rmtree(dest / "grader" / "mutants", ignore_errors=True)
-    if tests is not None:
-        if not tests.is_dir():
-            raise CourseError(f"--tests: no such folder: {tests}")
-        shutil.copytree(tests, dest / "hidden-tests", ignore=ignore)
+    copies = {name: root / name for name in BUNDLED_FILES if (root / name).is_file()}
+    for name in _files(root / "grader"):
+        if not name.startswith("mutants/"):
+            copies[f"grader/{name}"] = root / "grader" / name
+    for name in _files(tests) if tests is not None else []:
+        copies[f"hidden-tests/{name}"] = tests / name
     args = ["--format", "gradescope", "--jobs", "1", "--hidden-visibility", hidden_visibility]
     for lesson in chosen:
         args += ["--lesson", lesson.id]
@@ -503,20 +593,110 @@ def bundle(
     args += ["--timeout", f"{limits.timeout:g}", "--lesson-timeout", f"{limits.lesson_timeout:g}"]
     args += ["--memory", str(limits.memory_mb), "--processes", str(limits.processes)]
     values = {"LEARN_ARGS": " ".join(shlex.quote(a) for a in args)}
+    scripts = {}
     for name in ("setup.sh", "run_autograder"):
         text = (TEMPLATES / "gradescope" / name).read_text(encoding="utf-8")
         for key, value in values.items():
             text = text.replace("{{" + key + "}}", value)
+        scripts[name] = text
+    archive = dest / "autograder.zip"
+    for name in earlier:
+        (dest / name).unlink(missing_ok=True)
+    if earlier:
+        for top, folders, _ in os.walk(dest, topdown=False):
+            for folder in folders:
+                with contextlib.suppress(OSError):  # only the folders now empty go
+                    os.rmdir(os.path.join(top, folder))
+    dest.mkdir(parents=True, exist_ok=True)
+    manifest = {"kind": BUNDLE_KIND, "files": sorted([*copies, *scripts, archive.name])}
+    # first, so that a build cut short is still known for the bundle it is
+    (dest / BUNDLE_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    for name, source in copies.items():
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, dest / name)
+    for name, text in scripts.items():
         (dest / name).write_text(text, encoding="utf-8")
         os.chmod(dest / name, 0o755)
-    archive = dest / "autograder.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(dest.rglob("*")):
-            if path.is_file() and path != archive:
-                info = zipfile.ZipInfo.from_file(path, path.relative_to(dest).as_posix())
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, path.read_bytes())
+        for name in sorted([*copies, *scripts]):
+            info = zipfile.ZipInfo.from_file(dest / name, name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, (dest / name).read_bytes())
     return archive
+
+
+def _replaceable(course: Course, dest: Path, tests: Path | None) -> list[str]:
+    """The files in `dest` a new bundle may remove: none in a new or empty folder, and
+    those an earlier bundle wrote (its manifest names them). Any other folder is
+    refused, and so are the course and git checkouts, inside or around them."""
+    root = course.root.resolve()
+    if _overlap(dest, root):
+        raise CourseError(f"--out {dest}: the course is at {root}; build the bundle outside it")
+    checkout = next((p for p in (dest, *dest.parents) if (p / ".git").exists()), None)
+    if checkout is not None:
+        raise CourseError(f"--out {dest}: {checkout} is a git checkout; build the bundle elsewhere")
+    if tests is not None and _overlap(dest, tests.resolve()):
+        raise CourseError(f"--out {dest} and --tests {tests} overlap: keep them apart")
+    if not dest.exists():
+        return []
+    if not dest.is_dir():
+        raise CourseError(f"--out {dest}: not a folder")
+    found = _entries(dest)
+    if not found:
+        return []
+    written = _bundle_manifest(dest)
+    if written is None:
+        raise CourseError(
+            f"--out {dest} is not empty and holds no bundle (no {BUNDLE_MANIFEST}): "
+            "choose a new or empty folder; nothing was removed"
+        )
+    others = [name for name in found if name not in written and name != BUNDLE_MANIFEST]
+    if others:
+        more = ", ..." if len(others) > 3 else ""
+        raise CourseError(
+            f"--out {dest} holds files the bundle did not write ({', '.join(others[:3])}{more}): "
+            "move them, or choose a new or empty folder; nothing was removed"
+        )
+    return found
+
+
+def _bundle_manifest(dest: Path) -> set[str] | None:
+    """The files an earlier bundle in `dest` wrote, or None when it is not a bundle."""
+    try:
+        data = json.loads((dest / BUNDLE_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("kind") != BUNDLE_KIND:
+        return None
+    return {name for name in data.get("files", []) if isinstance(name, str)}
+
+
+def _overlap(a: Path, b: Path) -> bool:
+    """One folder is the other or holds it: removing or filling one touches the other."""
+    return a == b or a in b.parents or b in a.parents
+
+
+def _entries(folder: Path) -> list[str]:
+    """Every file and link under `folder`, relative; links are not followed, so nothing
+    named here lies outside it."""
+    found = []
+    for top, folders, files in os.walk(folder):
+        links = [name for name in folders if os.path.islink(os.path.join(top, name))]
+        found += [Path(top, name).relative_to(folder).as_posix() for name in [*files, *links]]
+    return sorted(found)
+
+
+def _files(folder: Path) -> list[str]:
+    """The files a bundle copies from `folder`, relative: no caches or compiled files."""
+    found = []
+    for top, folders, files in os.walk(folder, followlinks=True):
+        folders[:] = [name for name in folders if name not in SKIPPED_NAMES]
+        found += [
+            Path(top, name).relative_to(folder).as_posix()
+            for name in files
+            if not name.endswith(SKIPPED_SUFFIXES)
+        ]
+    return sorted(found)
 
 
 def workflow(name: str) -> str:

@@ -1,8 +1,9 @@
-"""The first code a graded process runs: shut it in, then hand over to pytest.
+"""The first code a sandbox process runs: shut it in, then serve the judge's requests.
 
-`learn grade` starts `python -I -B <runtime>/grader/examiner/sandbox_boot.py CONFIG` (see
-grader/examiner/sandbox.py). Running as the grader's user (root, when it can), before any
-code of the submission is imported, this script:
+The judge of `learn grade` starts `python -I -B <runtime>/grader/examiner/sandbox_boot.py
+CONFIG READ_FD WRITE_FD` (see grader/examiner/sandbox.py and grader/remote.py). Running
+as the grader's user (root, when it can), before any code of the submission is
+imported, this script:
 
 1. joins the job's cgroups (a ceiling on processes and memory, and a list of every
    process the submission starts, however it detaches);
@@ -13,8 +14,9 @@ code of the submission is imported, this script:
 3. makes a fresh copy of the staged submission to work in;
 4. sets resource limits (CPU time, address space, processes, file size, open files);
 5. drops to the job's own unprivileged user, with no way back (no_new_privs);
-6. runs pytest in this process, with the runtime folder (the instructor's copy of
-   the grader and its tests) first on sys.path.
+6. serves the judge's requests in this process (grader.remote), with the runtime
+   folder (the grader package, without any test) first on sys.path: the submission
+   is imported when the judge first asks for it.
 
 Only the standard library is used before step 6; nothing here trusts the submission.
 `probe` mode does steps 1-5 and reports what held, as one line of JSON on stdout.
@@ -210,7 +212,8 @@ def probe(cfg: dict, namespaced: bool) -> dict:
         except OSError:
             readable[path] = False
     try:
-        import pytest  # noqa: F401
+        sys.path.insert(0, cfg["runtime"])
+        import grader.remote  # noqa: F401
 
         python_ok = True
     except Exception as exc:  # the sandbox user cannot read the interpreter's packages
@@ -250,11 +253,9 @@ def main() -> None:
         print(json.dumps(probe(cfg, namespaced)), flush=True)
         os._exit(0)
     sys.path.insert(0, cfg["runtime"])
-    sys.argv = ["pytest", *cfg["pytest_args"]]
-    import pytest
+    from grader.remote import serve
 
-    code = pytest.main(cfg["pytest_args"])
-    sys.exit(int(code))
+    serve(int(sys.argv[2]), int(sys.argv[3]), cfg["work"])
 
 
 if __name__ == "__main__":

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from grader import course as course_mod
+from grader import runner
 from grader.examiner import grade as grading
-from grader.examiner import sandbox
-from grader.results import Status
+from grader.examiner import host, processes
+from grader.results import Outcome, Status
 
 HERE = Path(__file__).parent / "submissions"  # files named *.in lose the suffix when used
 
@@ -70,20 +71,27 @@ CASES = {
     "missing_lesson": (0, (E, E, E), ""),
     "forged_conftest": (0, (F, F, F), "review"),
     "forged_customize": (0, (F, F, F), "review"),
-    "forged_classify": (0, (C, C, C), "forged"),
-    "forged_callinfo": (0, (C, C, C), "forged"),
-    "forged_hook_plugin": (0, (C, C, C), "forged"),
-    "forged_channel": (0, (C, C, C), "forged"),
-    "channel_flood": (0, (C, C, C), "forged"),
+    # Forgeries from inside the submission's process: the judge never runs there, so
+    # each one is only a wrong (or broken) submission, and its code is flagged for review.
+    "forged_classify": (0, (E, E, E), "review"),
+    "forged_callinfo": (0, (F, F, F), "review"),
+    "forged_hook_plugin": (0, (E, E, E), "review"),
+    "forged_channel": (0, (E, E, E), "review"),
+    "forged_channel_smart": (0, (E, E, E), "review"),
+    "forged_compare": (0, (C, C, C), "review"),  # it broke its own process
+    "forged_always_equal": (0, (F, F, F), ""),
+    "forged_trace": (0, (F, F, F), ""),
+    "forged_status": (0, (F, F, F), "review"),
+    "forged_reply": (0, (E, E, E), "review"),
+    "channel_flood": (0, (E, E, E), "review"),
     "tamper_tests": (0, (F, F, F), "review"),
+    "tamper_judge": (0, (F, F, F), ""),
     "read_solutions": (0, (F, F, F), "review"),
     "read_other_submission": (0, (F, F, F), ""),
     "symlink_out": (0, (E, E, E), "review"),
     "symlink_inside": (4, (P, P, P), ""),
     "attack_grader": (4, (P, P, P), "review"),
 }
-# Gains points it should not, and is caught only by review: see docs/instructors.md.
-KNOWN_LIMITS = {"forged_channel_smart": "review"}
 
 ISOLATED = os.geteuid() == 0 and os.path.isdir("/proc")
 pytestmark = pytest.mark.skipif(not ISOLATED, reason="the full sandbox needs root on Linux")
@@ -121,8 +129,8 @@ def build_roster(root: Path, solutions: Path, cases) -> Path:
 
 def sandbox_traces() -> set[str]:
     """What a sandbox can leave behind: processes of its users, its folders, its cgroups."""
-    uids = range(sandbox.UID_BASE, sandbox.UID_BASE + 4000)
-    found = {f"process {pid}" for pid in sandbox._proc_entries() if sandbox._uid_of(pid) in uids}
+    uids = range(host.UID_BASE, host.UID_BASE + 4000)
+    found = {f"process {pid}" for pid in processes.proc_entries() if processes.uid_of(pid) in uids}
     found |= {f"folder {p}" for p in Path(tempfile.gettempdir()).glob("learn-grade-*")}
     for controller in ("pids", "memory", "cpu"):
         found |= {f"cgroup {p}" for p in Path("/sys/fs/cgroup", controller).rglob("learn-grade-*")}
@@ -131,7 +139,7 @@ def sandbox_traces() -> set[str]:
 
 def orphan_sleeps() -> list[str]:
     found = []
-    for pid in sandbox._proc_entries():
+    for pid in processes.proc_entries():
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
@@ -141,7 +149,7 @@ def orphan_sleeps() -> list[str]:
     return found
 
 
-LIMITS = sandbox.Limits(timeout=2, lesson_timeout=30, memory_mb=1024, file_mb=8)
+LIMITS = host.Limits(timeout=2, lesson_timeout=30, memory_mb=1024, file_mb=8)
 
 
 @pytest.fixture(scope="module")
@@ -154,13 +162,13 @@ def traces_before() -> set[str]:
 def graded(tmp_path_factory, traces_before):
     root = tmp_path_factory.mktemp("adversarial")
     toy = build_course(root / "course")
-    cases = [*CASES, *KNOWN_LIMITS]
+    cases = list(CASES)
     roster = build_roster(root, toy.root / "solutions", cases)
     PLANTED.unlink(missing_ok=True)
     course = course_mod.load(toy.root)
     options = grading.GradeOptions(out=root / "out", jobs=2, limits=LIMITS, formats=("junit",))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sandbox, "KILL_GRACE", 1.0)
+        mp.setattr(runner, "KILL_GRACE", 1.0)
         report = grading.grade(course, roster, options)
     return {g.submission: g for g in report.graded}, report, root
 
@@ -176,26 +184,17 @@ def test_each_case_gets_the_right_score(graded, case):
         assert found[name] in (expected if isinstance(expected, set) else {expected}), lesson.tests
     assert lesson.score == score and lesson.max_score == 4
     flags = " ".join([*results[case].notes, *lesson.flags])
-    if flagged == "forged":
-        assert "forged:" in flags and lesson.error.startswith("results not trusted")
-    else:
-        assert "forged:" not in flags, flags
+    assert (lesson.outcome is Outcome.FORGED) is (flagged == "forged"), flags
     if flagged == "review":
         assert "review:" in flags
 
 
-@pytest.mark.parametrize("case", list(CASES) + list(KNOWN_LIMITS))
+@pytest.mark.parametrize("case", list(CASES))
 def test_the_honest_submission_after_each_case_gets_full_marks(graded, case):
     results, _, _ = graded
     (lesson,) = results[f"{case}_then_honest"].lessons
     assert lesson.score == lesson.max_score == 4, lesson.tests
     assert lesson.flags == [] and not lesson.error
-
-
-def test_a_smart_forgery_is_flagged_for_review(graded):
-    results, _, _ = graded
-    (lesson,) = results["forged_channel_smart"].lessons
-    assert any(flag.startswith("review:") for flag in lesson.flags), lesson.flags
 
 
 def test_every_result_names_its_isolation(graded):

@@ -26,7 +26,7 @@ from types import ModuleType
 from typing import Any
 
 from grader.course import CourseError, find_root
-from grader.testkit import ExerciseModule, target_dir
+from grader.testkit import ExerciseModule, exercise_module, import_fresh, sandbox, target_dir
 
 REFERENCE = "reference_lesson5"  # the name the reference package is imported under
 
@@ -81,32 +81,26 @@ def _graded_folder() -> Path:
 def import_with_reference(name: str) -> ModuleType:
     """The learner's module `name` (e.g. "lesson5.nn"), imported fresh with `lesson5`
     standing for the reference package; the learner's own lesson 5 when there is none."""
-    folder = _graded_folder()
+    _graded_folder()
     reference = reference_lesson5()
     if reference is None:
         return importlib.import_module(name)
-    path = Path(folder, *name.split(".")).with_suffix(".py")
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing")
     stand_ins = {
         "lesson5": reference,
         "lesson5.engine": reference.engine,
         "lesson5.nn": reference.nn,
     }
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    saved = {key: sys.modules.get(key) for key in [*stand_ins, name]}
-    sys.modules.update(stand_ins)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        for key, previous in saved.items():
-            if previous is None:
-                sys.modules.pop(key, None)
-            else:
-                sys.modules[key] = previous
-    return module
+    return import_fresh(name, stand_ins)
+
+
+def shared(module: ModuleType) -> dict[str, Any]:
+    """What a reference module lends a sandbox: the classes and functions it defines
+    (never a module it imported: those would open the judge's process to the sandbox)."""
+    return {
+        key: item
+        for key, item in vars(module).items()
+        if not key.startswith("_") and getattr(item, "__module__", None) == module.__name__
+    }
 
 
 class GradedAlone(ExerciseModule):
@@ -120,12 +114,23 @@ class GradedAlone(ExerciseModule):
             self._loaded = import_with_reference(self._name)
         return self._loaded
 
+    def _remote(self, place: Any) -> Any:
+        """In a sandbox, the reference lesson 5 stays here: the learner's file gets
+        handles to its classes, and every Value it builds lives in this process."""
+        reference = reference_lesson5()
+        if reference is None:
+            return place.module(self._name)
+        lends = {f"lesson5.{n}": shared(getattr(reference, n)) for n in ("engine", "nn")}
+        return place.module(self._name, lends)
+
 
 def reference_module(name: str) -> ModuleType:
     """`engine` or `nn` as the graded-alone files see it: the reference, else the learner's."""
     reference = reference_lesson5()
     if reference is not None:
         return getattr(reference, name)
+    if sandbox() is not None:  # the learner's code is never imported by the judge
+        return exercise_module(f"lesson5.{name}")
     _graded_folder()
     return importlib.import_module(f"lesson5.{name}")
 

@@ -18,7 +18,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.testkit import call, show
+from grader.testkit import call, run_there, show
 from grader.tests.lesson5.reference import GradedAlone, reference_module, value
 
 GRADED_ALONE = True  # conftest.py adds a note saying so to every failure
@@ -86,16 +86,21 @@ class TestModule:
     def test_zero_grad_resets_every_parameter(self):
         a, b = value(1.0), value(2.0)
         a.grad, b.grad = 3.5, -1.0
-
-        class Pair(nn.Module):
-            def parameters(self):
-                return [a, b]
-
-        call(Pair().zero_grad)
+        run_there(zero_grad_of_a_pair, nn.Module, a, b)
         assert (a.grad, b.grad) == (0.0, 0.0), (
             "a module whose parameters() are [a, b], with grads 3.5 and -1.0: zero_grad()\n"
             f"  expected both grads 0.0\n  got      {a.grad!r} and {b.grad!r}"
         )
+
+
+def zero_grad_of_a_pair(module: type, a: object, b: object) -> None:
+    """Runs where the learner's code does: a subclass of their Module."""
+
+    class Pair(module):
+        def parameters(self):
+            return [a, b]
+
+    Pair().zero_grad()
 
 
 @pytest.mark.exercise("Neuron")

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.datasets import two_moons
-from grader.testkit import call, show
+from grader.testkit import call, seeded_random, show
 from grader.tests.lesson5.reference import GradedAlone, reference_module, value
 
 GRADED_ALONE = True  # conftest.py adds a note saying so to every failure
@@ -134,7 +134,7 @@ class TestHingeLoss:
 class TestBatches:
     @pytest.mark.parametrize("n, size", [(10, 3), (12, 4), (7, 7), (5, 10), (1, 1), (100, 16)])
     def test_every_index_once_in_batches_of_the_size_asked(self, n, size):
-        got = call(lambda: list(training.batches(n, size, random.Random(0))))
+        got = call(lambda: list(training.batches(n, size, seeded_random(0))))
         text = f"list(batches({n}, {size}, random.Random(0)))"
         flat = [i for batch in got.value for i in batch]
         assert sorted(flat) == list(range(n)), (
@@ -153,14 +153,14 @@ class TestBatches:
         )
 
     def test_no_indices_no_batches(self):
-        got = call(lambda: list(training.batches(0, 4, random.Random(0))))
+        got = call(lambda: list(training.batches(0, 4, seeded_random(0))))
         assert got.value == [], (
             f"list(batches(0, 4, rng))\n  expected []\n  got      {show(got.value)}"
         )
 
     def test_shuffled(self):
         for seed in range(3):
-            order = [i for b in training.batches(100, 10, random.Random(seed)) for i in b]
+            order = [i for b in training.batches(100, 10, seeded_random(seed)) for i in b]
             assert order != list(range(100)), (
                 f"batches(100, 10, random.Random({seed}))\n"
                 "  expected the indices in a shuffled order\n  got      0, 1, 2, ... in order"
@@ -168,9 +168,9 @@ class TestBatches:
 
     def test_the_same_seed_gives_the_same_batches(self):
         random.seed(1)
-        first = list(training.batches(50, 8, random.Random(7)))
+        first = list(training.batches(50, 8, seeded_random(7)))
         random.seed(2)  # the global random state must not matter
-        second = list(training.batches(50, 8, random.Random(7)))
+        second = list(training.batches(50, 8, seeded_random(7)))
         assert first == second, (
             "batches(50, 8, random.Random(7)), twice (with random.seed(1), then random.seed(2))\n"
             "  expected the same batches both times: shuffle with the rng you are given\n"
@@ -178,10 +178,10 @@ class TestBatches:
         )
 
     def test_different_seeds_and_epochs_differ(self):
-        a = list(training.batches(50, 8, random.Random(1)))
-        b = list(training.batches(50, 8, random.Random(2)))
+        a = list(training.batches(50, 8, seeded_random(1)))
+        b = list(training.batches(50, 8, seeded_random(2)))
         assert a != b, "batches(50, 8, random.Random(1)) and (..., random.Random(2)) are equal"
-        rng = random.Random(3)
+        rng = seeded_random(3)
         epoch1, epoch2 = list(training.batches(50, 8, rng)), list(training.batches(50, 8, rng))
         assert epoch1 != epoch2, (
             "two epochs drawn from the same rng gave the same batches: use the rng you are "
@@ -190,7 +190,7 @@ class TestBatches:
 
     @pytest.mark.parametrize("size", [0, -2])
     def test_batch_size_below_one_is_an_error(self, size):
-        expect_value_error(lambda: list(training.batches(10, size, random.Random(0))))
+        expect_value_error(lambda: list(training.batches(10, size, seeded_random(0))))
 
 
 @pytest.mark.exercise("sgd_step")
