@@ -189,10 +189,10 @@ class TestBroadcastShape:
         a, b = (2**62, 1, 3), (5, 1)
         expect_shape(call(ops.broadcast_shape, a, b), a, b)
 
-    def test_works_the_rules_out_itself(self, monkeypatch):
+    def test_works_the_rules_out_itself(self):
         rule = "broadcast_shape must apply the rules itself, not ask torch"
         pairs = [((8, 1, 3), (4, 1)), ((2, 3), (3,)), ((1,), (4, 4))]
-        with forbidden(monkeypatch, ops.broadcast_shape, rule, BROADCASTERS):
+        with forbidden(ops.broadcast_shape, rule, BROADCASTERS):
             for a, b in pairs:
                 ops.broadcast_shape(a, b)
 
@@ -255,12 +255,12 @@ class TestMatmul:
         expect_same(call(ops.matmul, a, b), reference(torch.matmul, a, b))
 
     @pytest.mark.points(2)
-    def test_no_built_in_matrix_product(self, device, monkeypatch):
+    def test_no_built_in_matrix_product(self, device):
         rule = "matmul must be built from broadcasting, element-wise multiplication and sum"
         a = random_tensor((2, 3, 4), 5, device=device)
         b = random_tensor((4, 2), 6, device=device)
         expected = reference(torch.matmul, a, b)
-        with forbidden(monkeypatch, ops.matmul, rule, MATRIX_PRODUCTS):
+        with forbidden(ops.matmul, rule, MATRIX_PRODUCTS):
             got = call(ops.matmul, a, b)
         expect_same(got, expected)
 
@@ -319,11 +319,11 @@ class TestSoftmax:
         expect_same(call(ops.softmax, x, dim=1), reference(torch.softmax, x, dim=1))
 
     @pytest.mark.points(2)
-    def test_no_built_in_softmax(self, device, monkeypatch):
+    def test_no_built_in_softmax(self, device):
         rule = "softmax must be built from exp, a maximum and a sum"
         x = random_tensor((2, 3, 4), 9, device=device)
         expected = reference(torch.softmax, x, dim=1)
-        with forbidden(monkeypatch, ops.softmax, rule, SOFTMAXES):
+        with forbidden(ops.softmax, rule, SOFTMAXES):
             got = call(ops.softmax, x, dim=1)
         expect_same(got, expected)
 
