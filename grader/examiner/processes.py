@@ -215,6 +215,15 @@ class Children:
             self._pids.add(child.pid)
             return child
 
+    def fork(self) -> int:
+        """os.fork, the child tracked (in the parent) before any thread can take it for
+        an orphan; the caller waits for it and discards it."""
+        with self._lock:
+            pid = os.fork()
+            if pid:
+                self._pids.add(pid)
+            return pid
+
     def pids(self) -> set[int]:
         with self._lock:
             return set(self._pids)
@@ -262,7 +271,7 @@ KEYCTL_CLEAR, KEYCTL_GET_PERSISTENT = 7, 22
 KEY_SPEC_PROCESS, KEY_SPEC_USER, KEY_SPEC_USER_SESSION = -2, -4, -5
 
 
-def clear_keyrings(uid: int) -> None:
+def clear_keyrings(uid: int, children: Children) -> None:
     """Empty the keyrings the kernel keeps per user (its user and user-session keyrings
     and its persistent keyring): they outlive every process of a sandbox user and would
     carry data to the next job in the slot. A forked child becomes that user for it
@@ -270,7 +279,7 @@ def clear_keyrings(uid: int) -> None:
     if KEYCTL is None:
         return
     syscall = _libc.syscall
-    pid = os.fork()
+    pid = children.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
             os.setgroups([])
@@ -284,6 +293,7 @@ def clear_keyrings(uid: int) -> None:
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
+    children.discard(pid)
 
 
 def undumpable() -> None:

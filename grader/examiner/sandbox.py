@@ -355,7 +355,7 @@ class Sandbox:
         finally:
             self._cleanup(job)
             if uid is not None:
-                clear_keyrings(uid)
+                clear_keyrings(uid, self.children)
             if self.host.cgroups and job.cgroups:
                 self.host.cgroups.remove(job.cgroups)
             shutil.rmtree(folder, ignore_errors=True)
