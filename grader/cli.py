@@ -237,7 +237,8 @@ def _check_stubs(course: course_mod.Course, found: list[stubs.Stub]) -> int:
 @click.option("--jobs", type=int, default=os.cpu_count() or 1, show_default="the cores")
 def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
     """Prove the course sound: solutions pass, stubs not started, every mutant caught,
-    with the learner's code in the test process and in a sandbox process of its own (as
+    every variant (a correct solution in another style) given full marks, with the
+    learner's code in the test process and in a sandbox process of its own (as
     `learn grade` runs it), and the same result for every test both ways."""
     from rich.markup import escape
 
@@ -257,15 +258,30 @@ def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
                 f"  {mark} {m.lesson}/{m.module}/{m.name}: {escape(m.description)}"
                 f"  [dim]{escape(item.by)}[/]"
             )
+        elif isinstance(item, verify.VariantOutcome):
+            v = item.variant
+            mark = "[green]accepted[/]" if item.accepted else "[red]REJECTED[/]"
+            console.print(
+                f"  {mark} {v.lesson}/{v.name}: {escape(v.description)}"
+                f"  [dim]{escape(item.detail)}[/]"
+            )
 
     report = verify.verify(course, chosen, jobs=jobs, progress=show)
     for lesson in chosen:
         caught, total = report.catch_rate(lesson.id)
         rate = f"{100 * caught / total:.0f}%" if total else "n/a"
-        console.print(f"{lesson.id}: mutants caught {caught}/{total} ({rate})")
+        accepted, variants = report.acceptance(lesson.id)
+        console.print(
+            f"{lesson.id}: mutants caught {caught}/{total} ({rate}), "
+            f"variants accepted {accepted}/{variants}"
+        )
     caught, total = report.catch_rate()
+    accepted, variants = report.acceptance()
     verdict = "[green]course verified[/]" if report.ok else "[red]verification failed[/]"
-    console.print(f"[bold]catch rate: {caught}/{total}[/]  {verdict}")
+    console.print(
+        f"[bold]catch rate: {caught}/{total}, variants accepted: {accepted}/{variants}[/]  "
+        f"{verdict}"
+    )
     sys.exit(0 if report.ok else 1)
 
 

@@ -72,6 +72,10 @@ class Course:
     def mutants_dir(self) -> Path:
         return self.root / "grader" / "mutants"
 
+    @property
+    def variants_dir(self) -> Path:
+        return self.root / "grader" / "variants"
+
     def lesson(self, lesson_id: str) -> Lesson:
         wanted = lesson_id.strip().lower()
         if wanted.isdigit():

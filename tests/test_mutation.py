@@ -1,11 +1,11 @@
-"""Applying a mutant to a solution module."""
+"""Applying a mutant, or a variant, to a solution module."""
 
 from __future__ import annotations
 
 import ast
 
 from grader import course as course_mod
-from grader.authoring import mutation
+from grader.authoring import mutation, variants
 
 SOLUTION = """from __future__ import annotations
 
@@ -49,6 +49,12 @@ def test_a_class_only_swaps_the_methods_it_defines():
     assert (thing.a(), thing.b(), thing.c()) == ("a", "B", "c")
 
 
+def test_whole_replaces_a_class_with_its_class_attributes():
+    variant = 'class Thing:\n    __slots__ = ()\n\n    def b(self):\n        return "B"\n'
+    thing = run(mutation.apply(SOLUTION, variant, whole=True))["Thing"]()
+    assert thing.b() == "B" and not hasattr(thing, "a")
+
+
 def test_decorated_functions_are_replaced_whole():
     solution = "import functools\n\n\n@functools.cache\ndef g():\n    return 1\n"
     mutated = mutation.apply(solution, "def g():\n    return 2\n")
@@ -64,3 +70,14 @@ def test_every_real_mutant_applies_to_valid_python():
             assert module.is_file(), f"{mutant.path} names a module that does not exist"
             ast.parse(mutation.apply(module.read_text(), mutant.path.read_text()))
             assert mutant.description != mutant.name, f"{mutant.path} needs a docstring"
+
+
+def test_every_real_variant_applies_to_valid_python():
+    course = course_mod.load()
+    for lesson in course.lessons:
+        for variant in variants.find(course, lesson):
+            for module, path in variant.modules.items():
+                solution = course.solutions_dir / lesson.id / f"{module}.py"
+                assert solution.is_file(), f"{path} names a module that does not exist"
+                ast.parse(mutation.apply(solution.read_text(), path.read_text(), whole=True))
+                assert mutation.summary(path), f"{path} needs a docstring"

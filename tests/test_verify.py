@@ -1,4 +1,5 @@
-"""`learn dev verify` must be able to fail: a survivor, a passing stub, a broken solution."""
+"""`learn dev verify` must be able to fail: a survivor, a passing stub, a broken solution,
+a rejected variant."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ def add_mutant(toy, name: str, source: str) -> None:
     folder = toy.root / "grader" / "mutants" / "toy" / "ops"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.py").write_text(source)
+
+
+def add_variant(toy, name: str, source: str) -> None:
+    folder = toy.root / "grader" / "variants" / "toy" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ops.py").write_text(source)
 
 
 def run_verify(toy) -> verify.Report:
@@ -60,3 +67,21 @@ def test_a_test_that_differs_between_transports_fails_verification(toy):
     report = run_verify(toy)
     failed = {check.what for check in report.checks if not check.ok}
     assert "solutions: the same results in every transport" in failed
+
+
+def test_a_rejected_variant_fails_verification_and_names_the_tests(toy):
+    toy.write_stubs()
+    add_variant(toy, "by_half", '"""halve as x * 0.5."""\n\n\ndef halve(x):\n    return x * 0.5\n')
+    # stands for a correct style that too strict a test would reject
+    off = '"""double, one off."""\n\n\ndef double(x):\n    return 2 * x + 1\n'
+    add_variant(toy, "rejected", off)
+    report = run_verify(toy)
+    assert all(check.ok for check in report.checks), report.checks
+    outcomes = {v.variant.name: v for v in report.variants}
+    assert outcomes["by_half"].accepted and not outcomes["rejected"].accepted
+    assert report.acceptance("toy") == (1, 2)
+    assert not report.ok
+    detail = outcomes["rejected"].detail
+    assert detail.startswith("direct and remote: 2 tests lose points"), detail
+    assert "test_double_two" in detail and "test_double_negative" in detail
+    assert "test_halve" not in detail

@@ -3,12 +3,14 @@
 A mutant lives at `grader/mutants/<lesson>/<module>/<mistake>.py`. Its docstring names
 the learner's mistake; its functions replace the reference functions of the same name
 in `solutions/<lesson>/<module>.py`, and the methods of a class replace the methods of
-the reference class of that name. Its imports are added to the module.
+the reference class of that name. Its imports are added to the module. Variants (see
+variants.py) are applied the same way, but replace classes whole.
 """
 
 from __future__ import annotations
 
 import ast
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,12 @@ def _parse(source: str) -> ast.Module:
         return ast.parse(source)
 
 
+def summary(path: Path) -> str:
+    """The first line of a file's docstring ("" when it has none)."""
+    doc = (ast.get_docstring(_parse(path.read_text(encoding="utf-8"))) or "").strip()
+    return doc.splitlines()[0] if doc else ""
+
+
 @dataclass(frozen=True)
 class Mutant:
     lesson: str
@@ -34,8 +42,7 @@ class Mutant:
 
     @property
     def description(self) -> str:
-        doc = ast.get_docstring(_parse(self.path.read_text(encoding="utf-8"))) or ""
-        return doc.strip().splitlines()[0] if doc.strip() else self.name
+        return summary(self.path) or self.name
 
 
 def find(course: Course, lesson: Lesson) -> list[Mutant]:
@@ -58,8 +65,9 @@ def _defs(body: list[ast.stmt]) -> dict[str, ast.stmt]:
     return {node.name: node for node in body if isinstance(node, kinds)}
 
 
-def apply(solution: str, mutant: str) -> str:
-    """The solution module with the mutant's definitions swapped in."""
+def apply(solution: str, mutant: str, whole: bool = False) -> str:
+    """The solution module with the mutant's definitions swapped in; with `whole`, a
+    class replaces the reference class instead of only the methods it defines."""
     lines = solution.splitlines(keepends=True)
     mutant_lines = mutant.splitlines(keepends=True)
     tree, patch = _parse(solution), _parse(mutant)
@@ -76,7 +84,7 @@ def apply(solution: str, mutant: str) -> str:
             continue
         name = getattr(node, "name", None)
         target = targets.get(name) if name else None
-        if isinstance(node, ast.ClassDef) and isinstance(target, ast.ClassDef):
+        if not whole and isinstance(node, ast.ClassDef) and isinstance(target, ast.ClassDef):
             methods = _defs(target.body)
             for method in _defs(node.body).values():
                 if method.name in methods:
@@ -101,3 +109,17 @@ def apply(solution: str, mutant: str) -> str:
     for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[start:end] = [text if text.endswith("\n") else text + "\n"]
     return "".join(lines) + "".join(appended)
+
+
+def patched_solutions(
+    course: Course, lesson: Lesson, patches: dict[str, Path], folder: Path, whole: bool = False
+) -> Path:
+    """A copy of solutions/ under `folder` with each module of `lesson` named in `patches`
+    (module name -> patch file) patched by `apply`; the copy's path."""
+    copy = folder / "solutions"
+    shutil.copytree(course.solutions_dir, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    for module, patch in patches.items():
+        path = copy / lesson.id / f"{module}.py"
+        text = apply(path.read_text(encoding="utf-8"), patch.read_text(encoding="utf-8"), whole)
+        path.write_text(text, encoding="utf-8")
+    return copy

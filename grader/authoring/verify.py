@@ -1,8 +1,9 @@
 """`learn dev verify`: prove the course is sound, lesson by lesson.
 
 The reference solutions pass; the stubs are in sync and show every test "not started";
-every test grades an exercise of the catalogue; and every mutant (a known-wrong
-implementation) is rejected by at least one test. Each of these holds under both
+every test grades an exercise of the catalogue; every mutant (a known-wrong
+implementation) is rejected by at least one test; and every variant (a correct one in
+another style) gets full marks. Each of these holds under both
 transports (the learner's code in the test process, or in a sandbox process of its own
 as `learn grade` runs it), with the same result for every test.
 """
@@ -10,14 +11,13 @@ as `learn grade` runs it), with the same result for every test.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from grader.authoring import mutation, stubs
+from grader.authoring import mutation, stubs, variants
 from grader.course import Course, CourseError, Lesson
 from grader.results import LessonResult, Status
 from grader.runner import RunOptions, run_lesson
@@ -39,17 +39,33 @@ class MutantOutcome:
 
 
 @dataclass
+class VariantOutcome:
+    variant: variants.Variant
+    accepted: bool
+    detail: str = ""
+
+
+@dataclass
 class Report:
     checks: list[Check] = field(default_factory=list)
     mutants: list[MutantOutcome] = field(default_factory=list)
+    variants: list[VariantOutcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks) and all(m.caught for m in self.mutants)
+        return (
+            all(c.ok for c in self.checks)
+            and all(m.caught for m in self.mutants)
+            and all(v.accepted for v in self.variants)
+        )
 
     def catch_rate(self, lesson: str | None = None) -> tuple[int, int]:
         chosen = [m for m in self.mutants if lesson in (None, m.mutant.lesson)]
         return sum(m.caught for m in chosen), len(chosen)
+
+    def acceptance(self, lesson: str | None = None) -> tuple[int, int]:
+        chosen = [v for v in self.variants if lesson in (None, v.variant.lesson)]
+        return sum(v.accepted for v in chosen), len(chosen)
 
 
 def _problems(result: LessonResult, allowed: set[Status]) -> str:
@@ -138,13 +154,8 @@ def check_mutant(course: Course, mutant: mutation.Mutant, options: RunOptions) -
     """Caught when a test rejects it under every transport."""
     lesson = course.lesson(mutant.lesson)
     with tempfile.TemporaryDirectory(prefix="learn-mutant-") as tmp:
-        copy = Path(tmp) / "solutions"
-        shutil.copytree(course.solutions_dir, copy, ignore=shutil.ignore_patterns("__pycache__"))
-        module = copy / lesson.id / f"{mutant.module}.py"
-        patched = mutation.apply(
-            module.read_text(encoding="utf-8"), mutant.path.read_text(encoding="utf-8")
-        )
-        module.write_text(patched, encoding="utf-8")
+        patches = {mutant.module: mutant.path}
+        copy = mutation.patched_solutions(course, lesson, patches, Path(tmp))
         # One rejecting test is enough: stop at the first (the rest report "crashed").
         fail_fast = replace(options, pytest_args=(*options.pytest_args, "-x"))
         results = run_both(course, lesson, copy, fail_fast)
@@ -163,6 +174,32 @@ def _rejected_by(result: LessonResult) -> str:
         t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN, Status.CRASHED)
     ] or [t for t in result.tests if t.status is Status.CRASHED]
     return ", ".join(sorted({t.test.split("::")[-1] for t in rejected})[:3])
+
+
+def check_variant(course: Course, variant: variants.Variant, options: RunOptions) -> VariantOutcome:
+    """Accepted when every test passes under every transport: full marks."""
+    lesson = course.lesson(variant.lesson)
+    with tempfile.TemporaryDirectory(prefix="learn-variant-") as tmp:
+        copy = mutation.patched_solutions(course, lesson, variant.modules, Path(tmp), whole=True)
+        results = run_both(course, lesson, copy, options)
+    by = {name: _marked_down(result) for name, result in results.items()}
+    # transports that marked it down alike are named together
+    rejected = {text: [n for n, t in by.items() if t == text] for text in by.values() if text}
+    detail = "; ".join(f"{' and '.join(names)}: {text}" for text, names in rejected.items())
+    return VariantOutcome(variant, not rejected, detail)
+
+
+def _marked_down(result: LessonResult) -> str:
+    """The tests that cost points, and the first one's problem ("" for full marks)."""
+    if result.error or not result.tests:
+        return result.error or "no tests ran"
+    lost = [t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN)]
+    if not lost:
+        return ""
+    names = ", ".join(t.test.rpartition("/")[2] for t in lost[:8])
+    more = f" and {len(lost) - 8} more" if len(lost) > 8 else ""
+    first = (lost[0].message.strip().splitlines() or [""])[0][:160]
+    return f"{len(lost)} tests lose points: {names}{more} (first: {lost[0].status.value}, {first})"
 
 
 def verify(
@@ -196,6 +233,10 @@ def verify(
                     pool.submit(check_mutant, course, m, options)
                     for m in mutation.find(course, lesson)
                 ),
+                *(
+                    pool.submit(check_variant, course, v, options)
+                    for v in variants.find(course, lesson)
+                ),
             ]
             futures += [(lesson.id, future) for future in jobs_for_lesson]
         for lesson_id, future in futures:
@@ -206,7 +247,7 @@ def verify(
             except Exception as exc:  # a bug in a mutant or the grader: report, go on
                 outcome = Check(lesson_id, "a check ran", False, f"{type(exc).__name__}: {exc}")
             for item in outcome if isinstance(outcome, list) else [outcome]:
-                target = report.mutants if isinstance(item, MutantOutcome) else report.checks
-                target.append(item)
+                kind = {MutantOutcome: report.mutants, VariantOutcome: report.variants}
+                kind.get(type(item), report.checks).append(item)
                 progress(item)
     return report

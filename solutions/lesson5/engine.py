@@ -32,7 +32,9 @@ class Value:
     """
 
     # BEGIN SOLUTION
-    __slots__ = ("_backward", "_op", "_prev", "data", "grad")  # no per-Value dict: leaner
+    # The fields in slots, which is leaner and faster; "__dict__" among them keeps the class
+    # open all the same: code built on Values may give them attributes of its own (a label).
+    __slots__ = ("__dict__", "_backward", "_op", "_prev", "data", "grad")
 
     # END SOLUTION
     def __init__(self, data: Number, _children: tuple[Value, ...] = (), _op: str = "") -> None:

@@ -238,6 +238,27 @@ def accuracy(model, X, y) -> float:
     return sum((model(x).data > 0) == (label > 0) for x, label in zip(X, y, strict=True)) / len(X)
 
 
+def epoch_losses(history, text: str) -> list[float]:
+    """The losses train returned, as numbers. Whether they are floats is the business of
+    test_returns_one_mean_loss_per_epoch alone, so Values are read here too."""
+    try:
+        return [float(getattr(loss, "data", loss)) for loss in history]
+    except (TypeError, ValueError):
+        raise AssertionError(
+            f"{text}\n  expected a list of losses, one per epoch\n  got      {show(history)}"
+        ) from None
+
+
+def sample_index(x, X) -> int | None:
+    """Which row of X the model was given, by its numbers: a loop may hand the model a row
+    as it is, a copy, or the row turned into Values (None when it is no row of X)."""
+    try:
+        numbers = [float(getattr(v, "data", v)) for v in x]
+    except (TypeError, ValueError):
+        return None
+    return next((i for i, row in enumerate(X) if numbers == list(row)), None)
+
+
 def moons(n: int, seed: int):
     X, labels = two_moons(n, noise=0.1, seed=seed)
     return X, [1 if label == 1 else -1 for label in labels]
@@ -264,7 +285,8 @@ class TestTrain:
         x, label, lr = [0.5, -0.3], 1, 0.1
         X, y = [list(x) for _ in range(10)], [label] * 10
         model = mlp(2, [4, 1], seed=3)
-        losses = training.train(model, X, y, epochs=1, lr=lr, batch_size=4, seed=0)
+        text = "train(model, 10 copies of one sample, epochs=1, lr=0.1, batch_size=4)"
+        history = training.train(model, X, y, epochs=1, lr=lr, batch_size=4, seed=0)
         replay, batch_losses = mlp(2, [4, 1], seed=3), []
         for _ in range(3):
             replay.zero_grad()
@@ -276,7 +298,6 @@ class TestTrain:
         got = [p.data for p in model.parameters()]
         expected = [p.data for p in replay.parameters()]
         worst = max(abs(g - e) for g, e in zip(got, expected, strict=True))
-        text = "train(model, 10 copies of one sample, epochs=1, lr=0.1, batch_size=4)"
         assert worst < 1e-9, (
             f"{text}: three steps\n"
             "  expected each step to use the gradient of its own batch only: zero the "
@@ -285,6 +306,7 @@ class TestTrain:
             f"  expected {[round(e, 6) for e in expected]}\n"
             f"  got      {[round(g, 6) for g in got]}"
         )
+        losses = epoch_losses(history, text)
         means = [sum(batch_losses) / 3, (4 * sum(batch_losses[:2]) + 2 * batch_losses[2]) / 10]
         assert any(math.isclose(losses[0], m, rel_tol=1e-9) for m in means), (
             f"{text}, whose three batches had losses {batch_losses}\n"
@@ -294,12 +316,12 @@ class TestTrain:
 
     def test_each_epoch_sees_every_sample_once_in_a_new_order(self):
         X, y = moons(12, seed=5)
-        seen: list[int] = []
+        seen: list[int | None] = []
         inner = mlp(2, [3, 1], seed=2)
 
         class Recorder:  # the MLP, noting which sample each forward pass was given
             def __call__(self, x):
-                seen.append(next(i for i, row in enumerate(X) if row is x or row == x))
+                seen.append(sample_index(x, X))
                 return inner(x)
 
             def parameters(self):
@@ -310,6 +332,10 @@ class TestTrain:
 
         training.train(Recorder(), X, y, epochs=2, batch_size=5, seed=0)
         text = "train(model, 12 samples, epochs=2, batch_size=5): the samples model(x) saw"
+        assert None not in seen, (
+            f"{text}\n  expected model(x) called on the rows of X (as numbers or as Values)\n"
+            f"  got      {seen.count(None)} call(s) on something else"
+        )
         assert len(seen) == 24, (
             f"{text}\n  expected 24 forward passes (12 per epoch)\n  got {len(seen)}"
         )
@@ -324,11 +350,13 @@ class TestTrain:
 
     def test_the_same_seed_gives_the_same_run(self):
         X, y = moons(12, seed=2)
+        text = "train(the same model and data, seed=4), twice"
         first = training.train(mlp(2, [4, 1], seed=1), X, y, epochs=3, batch_size=5, seed=4)
         random.seed(99)  # the global random state must not matter
         second = training.train(mlp(2, [4, 1], seed=1), X, y, epochs=3, batch_size=5, seed=4)
+        first, second = epoch_losses(first, text), epoch_losses(second, text)
         assert first == second, (
-            "train(the same model and data, seed=4), twice\n"
+            f"{text}\n"
             "  expected the same losses: shuffle with random.Random(seed), made once\n"
             f"  got      {first}\n  then     {second}"
         )
@@ -338,9 +366,9 @@ class TestTrain:
         X, y = moons(40, seed=0)
         model = mlp(2, [8, 1], seed=0)
         before = accuracy(model, X, y)
-        losses = training.train(model, X, y, epochs=40, lr=0.1, batch_size=10, seed=0)
-        after = accuracy(model, X, y)
         text = "train(MLP(2, [8, 1]), 40 points of two moons, epochs=40, lr=0.1, batch_size=10)"
+        losses = training.train(model, X, y, epochs=40, lr=0.1, batch_size=10, seed=0)
+        losses, after = epoch_losses(losses, text), accuracy(model, X, y)
         assert losses[-1] < losses[0], (
             f"{text}\n  expected the loss to fall\n  got      {losses[0]:.4f} first, "
             f"{losses[-1]:.4f} last"
