@@ -257,6 +257,16 @@ def test_nothing_carries_from_one_job_to_the_next_in_a_slot(toy, tmp_path):
     assert scores(report) == {"a_plant": 0, "b_read": 0}
 
 
+def test_the_grader_is_not_dumpable_once_it_grades(toy, tmp_path):
+    """A sandbox that runs as the grader's own user must not read the grader's memory,
+    environment (a CI token) or open files through /proc or ptrace."""
+    import ctypes
+
+    course = course_mod.load(toy.root)
+    grading.grade(course, roster(toy, {"ann": None}), options(tmp_path / "out"))
+    assert ctypes.CDLL(None).prctl(3, 0, 0, 0, 0) == 0  # PR_GET_DUMPABLE
+
+
 @pytest.mark.parametrize(
     "case, score, forged",
     [("honest", 4, False), ("forged_classify", 0, False), ("tamper_judge", 0, True)],
