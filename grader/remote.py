@@ -488,10 +488,10 @@ class Server(Link):
             return APPLY[args[0]](*args[1:])
         if op == "torch":
             return _torch_function(args[0])(*args[1], **args[2])
-        if op == "run":
+        if op == "ship":
             namespace: dict[str, Any] = {"__name__": "judge_shipped"}
             exec(compile(args[0], "<shipped by the tests>", "exec"), namespace)
-            return namespace[args[1]](*args[2], **args[3])
+            return namespace[args[1]]
         if op == "release":
             return self.release(args[0])
         raise ValueError(f"unknown request {op!r}")
@@ -558,6 +558,7 @@ class Sandbox(Link):
         self._buffer = b""
         self._dropped: list[int] = []
         self._modules: dict[str, Remote] = {}
+        self._shipped: dict[Callable[..., Any], Remote] = {}  # test functions sent over
         self.cpu_limit = 0.0  # seconds of the sandbox's CPU time per test; 0: none
         self._cpu_start = 0.0
         self.lesson_limit = 0.0  # seconds of CPU time for all the tests; 0: none
@@ -608,6 +609,7 @@ class Sandbox(Link):
                 os.close(fd)
         self.generation += 1
         self._modules.clear()
+        self._shipped.clear()
         self._proxies.clear()
         self._exported.clear()
         self._numbers.clear()
@@ -738,17 +740,16 @@ class Sandbox(Link):
 
     def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a function of the tests' own inside the sandbox (a loop too long to
-        drive call by call); only what it returns comes back, as data or handles."""
-        import inspect
+        drive call by call); only what it returns comes back, as data or handles. Its
+        source crosses once per sandbox process; each run is one call."""
+        shipped = self._shipped.get(function)
+        if shipped is None:
+            import inspect
+            import textwrap
 
-        source = inspect.getsource(function)
-        return self.ask("run", _dedent(source), function.__name__, args, kwargs)
-
-
-def _dedent(source: str) -> str:
-    import textwrap
-
-    return textwrap.dedent(source)
+            source = textwrap.dedent(inspect.getsource(function))
+            shipped = self._shipped[function] = self.ask("ship", source, function.__name__)
+        return shipped(*args, **kwargs)
 
 
 def from_spec(spec: str) -> Sandbox:

@@ -85,12 +85,11 @@ def nonzero(strategy: st.SearchStrategy) -> st.SearchStrategy:
 def test_binary_operator_matches_torch(symbol, left, right, data):
     a = data.draw(KINDS[left], label="a")
     b = data.draw(nonzero(KINDS[right]) if symbol == "/" else KINDS[right], label="b")
-    mine = [engine.Value(a) if left == "Value" else a, engine.Value(b) if right == "Value" else b]
     theirs = [torch_leaf(a) if left == "Value" else a, torch_leaf(b) if right == "Value" else b]
     shown = [f"Value({x!r})" if kind == "Value" else repr(x) for x, kind in ((a, left), (b, right))]
     text = f"{shown[0]} {symbol} {shown[1]}"
     try:
-        got = BINARY[symbol](*mine)
+        got = run_there(operate, engine.Value, symbol, [(left, a), (right, b)])
     except TypeError as exc:
         if left == "Value":
             raise
@@ -98,40 +97,67 @@ def test_binary_operator_matches_torch(symbol, left, right, data):
             f"{text} raised TypeError: {exc}\n"
             f"  a number on the left of a Value is handled by Value.{REFLECTED[symbol]}"
         ) from None
-    expected = BINARY[symbol](*theirs)
-    expect_value(got, text)
-    assert close(got.data, expected.item()), (
-        f"{text}\n  expected data {expected.item()!r}\n  got      {got.data!r}"
+    result = expect_operated(got, BINARY[symbol](*theirs), text)
+    for name, grad, t in zip("ab", result.grads, theirs, strict=True):
+        if grad is not None:
+            expect_grad(name, grad, torch_grad(t), f"{text}, then backward()")
+
+
+@dataclass
+class Operated:
+    """What `operate` saw where the learner's code runs: data only."""
+
+    is_value: bool
+    shown: str  # the result as the learner's code shows it, when it is not a Value
+    data: float | None
+    grads: list  # each Value operand's grad after backward(), None for a number
+
+
+def operate(value: type, op: str, operands: list) -> tuple:
+    """Runs where the learner's code does (one round trip, not one per operation): a
+    ("Value", x) operand becomes value(x), a number stays one; then `op` (a symbol of
+    BINARY, "-v", "v.relu()", "v.tanh()", "v.exp()", or "**k"), then backward()."""
+    import operator
+
+    ops = {
+        "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+        "-v": operator.neg, "v.relu()": lambda v: v.relu(), "v.tanh()": lambda v: v.tanh(),
+        "v.exp()": lambda v: v.exp(),
+    }  # fmt: skip
+    made = [value(x) if kind == "Value" else x for kind, x in operands]
+    if op.startswith("**"):  # "**2" an int exponent, "**2.0" a float one
+        out = made[0] ** (float(op[2:]) if "." in op else int(op[2:]))
+    else:
+        out = ops[op](*made)
+    if not isinstance(out, value):
+        return False, f"{out!r} ({type(out).__name__})", None, []
+    data = out.data
+    out.backward()
+    return True, "", data, [m.grad if isinstance(m, value) else None for m in made]
+
+
+def expect_operated(got: tuple, expected: torch.Tensor, text: str) -> Operated:
+    result = Operated(*got)
+    assert result.is_value, f"{text}\n  expected a Value\n  got      {result.shown}"
+    assert close(result.data, expected.item()), (
+        f"{text}\n  expected data {expected.item()!r}\n  got      {result.data!r}"
     )
-    got.backward()
     expected.backward()
-    for name, m, t in zip("ab", mine, theirs, strict=True):
-        if isinstance(m, engine.Value):
-            expect_grad(name, m.grad, torch_grad(t), f"{text}, then backward()")
+    return result
 
 
-UNARY = {
-    "-v": (operator.neg, operator.neg),
-    "v.relu()": (lambda v: v.relu(), torch.relu),
-    "v.tanh()": (lambda v: v.tanh(), torch.tanh),
-    "v.exp()": (lambda v: v.exp(), torch.exp),
-}
+UNARY = {"-v": operator.neg, "v.relu()": torch.relu, "v.tanh()": torch.tanh, "v.exp()": torch.exp}
 
 
 @pytest.mark.parametrize("op", list(UNARY))
 @given(x=reals.filter(lambda x: abs(x) > 1e-9))
 def test_unary_operation_matches_torch(op, x):
-    mine, theirs = UNARY[op]
-    v, t = engine.Value(x), torch_leaf(x)
+    t = torch_leaf(x)
     text = op.replace("v", f"Value({x!r})", 1)
-    got, expected = mine(v), theirs(t)
-    expect_value(got, text)
-    assert close(got.data, expected.item()), (
-        f"{text}\n  expected data {expected.item()!r}\n  got      {got.data!r}"
+    result = expect_operated(
+        run_there(operate, engine.Value, op, [("Value", x)]), UNARY[op](t), text
     )
-    got.backward()
-    expected.backward()
-    expect_grad("v", v.grad, torch_grad(t), f"v = Value({x!r}); {op}, then backward()")
+    expect_grad("v", result.grads[0], torch_grad(t), f"v = Value({x!r}); {op}, then backward()")
 
 
 # (exponent, bases it is defined for)
@@ -153,16 +179,14 @@ POWERS = [
 @given(data=st.data())
 def test_power_matches_torch(k, bases, data):
     x = data.draw(bases, label="x")
-    v, t = engine.Value(x), torch_leaf(x)
+    t = torch_leaf(x)
     text = f"Value({x!r}) ** {k!r}"
-    got, expected = v**k, t**k
-    expect_value(got, text)
-    assert close(got.data, expected.item()), (
-        f"{text}\n  expected data {expected.item()!r}\n  got      {got.data!r}"
+    result = expect_operated(
+        run_there(operate, engine.Value, f"**{k!r}", [("Value", x)]), t**k, text
     )
-    got.backward()
-    expected.backward()
-    expect_grad("v", v.grad, torch_grad(t), f"v = Value({x!r}); v ** {k!r}, then backward()")
+    expect_grad(
+        "v", result.grads[0], torch_grad(t), f"v = Value({x!r}); v ** {k!r}, then backward()"
+    )
 
 
 # --- the Value itself ---------------------------------------------------------------------
