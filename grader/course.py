@@ -9,6 +9,8 @@ from pathlib import Path
 
 CATALOGUE = "course.toml"
 
+STATE_FOLDER = ".learn"  # beside the course, for what learn keeps of its own
+
 
 class CourseError(Exception):
     """A problem with the course or the learner's set-up: shown as one line, exit code 2."""
@@ -55,6 +57,11 @@ class Course:
     root: Path
     title: str
     lessons: tuple[Lesson, ...] = field(default=())
+
+    @property
+    def state_dir(self) -> Path:
+        """The learner's own state: progress, backups, caches (never in exercises/)."""
+        return self.root / STATE_FOLDER
 
     @property
     def exercises_dir(self) -> Path:

@@ -61,7 +61,6 @@ APPLY: dict[str, Callable[..., Any]] = {
     },
     **{name: getattr(builtins, name) for name in ("repr", "str", "len", "iter", "next", "float",
                                                    "int", "isinstance", "issubclass", "hash")},
-    "typename": lambda obj: f"{type(obj).__module__}.{type(obj).__qualname__}",
 }  # fmt: skip
 BINARY = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul")
 COMPARE = ("lt", "le", "gt", "ge")
@@ -143,7 +142,11 @@ class Link:
         if tag == "t":
             return tuple(self.decode(v) for v in _list(body))
         if tag == "d":
-            return {self.decode(k): self.decode(v) for k, v in (_pair(p) for p in _list(body))}
+            pairs = [(self.decode(k), self.decode(v)) for k, v in map(_pair, _list(body))]
+            try:
+                return dict(pairs)
+            except TypeError:  # a key that cannot be one (a list)
+                raise ProtocolError("a dict with an unhashable key") from None
         if tag == "b":
             return base64.b64decode(_str(body), validate=True)
         if tag == "T":
@@ -444,11 +447,6 @@ for _name in COMPARE:
     setattr(Remote, f"__{_name}__", _binary(_name, False))
 for _name in UNARY:
     setattr(Remote, f"__{_name}__", _unary(_name))
-
-
-def typename(handle: Remote) -> str:
-    """The type of the object behind a handle, as its owner names it."""
-    return handle._type
 
 
 # ----------------------------------------------------------------------------- sandbox
@@ -758,9 +756,10 @@ def from_spec(spec: str) -> Sandbox:
     if spec == "local":
         return local(target_dir())
     config = json.loads(spec)
-    from grader.examiner.processes import job_cleanup, undumpable
+    from grader.examiner.processes import become_subreaper, job_cleanup, undumpable
 
     undumpable()  # a sandbox of the same user must not read this process's memory
+    become_subreaper(True)  # what a sandbox leaves comes back here to be killed
     place = Sandbox(
         config["command"],
         env=config["env"],

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from grader.course import Course, CourseError, Lesson
-from grader.loop import progress
 from grader.results import LessonResult, Status, TestResult
 
 COLLECT_LIMIT = 120.0  # seconds for the child to start and collect
@@ -102,9 +101,7 @@ def run_lesson(
     # hypothesis keeps its caches in the folder a test process starts in, the graded one:
     # keep them with the course's own state, so grading writes nothing into --path.
     env = dict(options.env if options.env is not None else os.environ)
-    env.setdefault(
-        "HYPOTHESIS_STORAGE_DIRECTORY", str(course.root / progress.FOLDER / "hypothesis")
-    )
+    env.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(course.state_dir / "hypothesis"))
     options = replace(options, env=env)
     tests_dir = (tests_dir or course.tests_dir).resolve()
     lesson_tests = tests_dir / lesson.id

@@ -330,6 +330,4 @@ def job_cleanup(spec: dict) -> Callable[[int], None]:
         kill_job(cgroups, spec.get("uid"), spec.get("marker"))
         kill_orphans()  # what the sandbox left, whatever its user, session or environment
 
-    become_subreaper(True)
-
     return cleanup

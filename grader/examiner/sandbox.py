@@ -63,7 +63,6 @@ from grader.results import LessonResult, Outcome, Status, TestResult
 from grader.runner import RunOptions, run_lesson
 
 BOOT = "sandbox_boot.py"
-EXIT_SETUP_FAILED = 71  # sandbox_boot.EXIT_SETUP_FAILED
 HIDDEN = "_hidden"  # hidden tests live in grader/tests/<lesson>/_hidden/ of the runtime
 STARTUP_LIMIT = 120.0  # seconds for the probe process to start and report
 
@@ -242,7 +241,7 @@ class Sandbox:
         os.chmod(self.base, 0o711)
         self._locks.append(try_lock(self.base / ".lock"))  # alive: not to be swept
         try:
-            self.secrets.append(self.base / "runtime" / "judge")
+            self.secrets.append(self.runtime / "judge")
             undumpable()  # the submissions run as our user where no other is at hand
             self._subreaper = become_subreaper(True)
             self._write_runtime()
@@ -342,7 +341,7 @@ class Sandbox:
         started, when the block ends."""
         folder = Path(tempfile.mkdtemp(prefix=f"job-{slot}-", dir=self.base))
         uid = self._uids[slot] if self.host.users else None
-        job = Job(name, folder, slot, uid, uid, [], self.base / "runtime" / "sandbox")
+        job = Job(name, folder, slot, uid, uid, [], self.runtime / "sandbox")
         try:
             if uid is not None:
                 os.chown(folder, 0, uid)
@@ -434,7 +433,7 @@ class Sandbox:
     def _judge_options(self, job: Job | None, extra: tuple[str, ...] = ()) -> RunOptions:
         """How the judge runs: the instructor's copy of the grader and tests first on its
         path, and (for a job) LEARN_REMOTE saying how to start the job's sandbox."""
-        judge = self.base / "runtime" / "judge"
+        judge = self.runtime / "judge"
         env = {
             **os.environ,
             "PYTHONPATH": str(judge),
@@ -475,7 +474,7 @@ class Sandbox:
 
     def _collect(self, lesson: Lesson) -> list[TestResult]:
         """The tests of `lesson` as the judge collects them (no submission involved)."""
-        tests = self.base / "runtime" / "judge" / "grader" / "tests"
+        tests = self.runtime / "judge" / "grader" / "tests"
         folder = Path(tempfile.mkdtemp(prefix="collect-", dir=self.base))
         (folder / lesson.id).mkdir()
         try:
@@ -491,20 +490,27 @@ class Sandbox:
     def _write_runtime(self) -> None:
         """The judge's and the sandbox's runtime, the tests collected once (which also
         compiles them), and the manifest that says they are still as written."""
-        runtime = self.base / "runtime"
         with self._runtime_lock:
-            shutil.rmtree(runtime, ignore_errors=True)
-            write_runtime(self.course, self.hidden, runtime)
-            os.chmod(runtime / "judge", 0o700)
+            shutil.rmtree(self.runtime, ignore_errors=True)
+            write_runtime(self.course, self.hidden, self.runtime)
+            os.chmod(self.runtime / "judge", 0o700)
             for lesson in self.lessons:
                 self._expected[lesson.id] = self._collect(lesson)
-            self.manifest = _hash_tree(runtime)
+            self.manifest = _hash_tree(self.runtime)
+
+    @property
+    def runtime(self) -> Path:
+        """The judge's side (`judge/`) and the sandbox's (`sandbox/`): see write_runtime."""
+        return self.base / "runtime"
 
     def _runtime_tampered(self) -> list[str]:
         """What a submission that runs as the grader's own user rewrote in the runtime;
-        if anything, it is written anew, so that no later submission is judged by it."""
+        if anything, it is written anew, so that no later submission is judged by it.
+        A sandbox user of its own can write none of it: then there is nothing to hash."""
+        if self.host.users:
+            return []
         with self._runtime_lock:
-            changed = runtime_changes(self.base / "runtime", self.manifest)
+            changed = runtime_changes(self.runtime, self.manifest)
         if changed:
             self._write_runtime()
         return changed
@@ -531,7 +537,7 @@ class Sandbox:
 
     def grade_lesson(self, job: Job, lesson: Lesson, target: str) -> LessonResult:
         """Run the lesson's tests in the judge against the job's sandbox."""
-        tests = self.base / "runtime" / "judge" / "grader" / "tests"
+        tests = self.runtime / "judge" / "grader" / "tests"
         judge = job.folder / "judge"
         (judge / lesson.id).mkdir(parents=True, exist_ok=True)
         self._runtime_tampered()  # by another job: judged by the tests as written

@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlparse
 
 from grader import course as course_mod
 from grader.course import CourseError
-from grader.loop import progress
 
 DISTRIBUTION = "learn-pytorch-course"
 MIN_PYTHON = (3, 11)
@@ -238,7 +237,7 @@ def diagnose(
 
     if root is not None:
         findings.append(Finding("warm", _warm_worker(course)))
-        path = root / progress.FOLDER / "progress.json"
+        path = root / course_mod.STATE_FOLDER / "progress.json"
         if path.exists():
             try:
                 json.loads(path.read_text(encoding="utf-8"))

@@ -13,13 +13,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from grader.course import STATE_FOLDER
 from grader.results import LessonResult, Status
-
-FOLDER = ".learn"
 
 
 def _path(root: Path) -> Path:
-    return root / FOLDER / "progress.json"
+    return root / STATE_FOLDER / "progress.json"
 
 
 def load(root: Path) -> dict:

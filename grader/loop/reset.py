@@ -14,7 +14,6 @@ from pathlib import Path
 
 from grader.authoring import stubs
 from grader.course import Course, CourseError, Lesson
-from grader.loop import progress
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def _resolve(course: Course, lesson: Lesson, file: str) -> Path:
 def backup_folder(course: Course, now: float | None = None) -> Path:
     """A new folder under .learn/backups/ named by the time (never one already used)."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
-    base = course.root / progress.FOLDER / "backups"
+    base = course.state_dir / "backups"
     folder, n = base / stamp, 1
     while folder.exists():
         n += 1
