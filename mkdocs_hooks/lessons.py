@@ -12,7 +12,8 @@ mkdocs-jupyter turns each jupytext notebook into a page and executes it (with
   reread, and the exact `learn check lessonN` command. It is inserted as a markdown
   cell, so it reaches the page, its table of contents and the downloaded notebook;
 - the notebook as executed during the build is saved next to the page
-  (lessons/lessonN/lessonN.ipynb) and linked from the top of the page;
+  (lessons/lessonN/lessonN.ipynb) and linked from the top of the page, with a
+  kernelspec and the course modules it imports, so that it runs outside the course;
 - the page works offline: the MathJax and mermaid loaders the notebook template
   points at a CDN are removed (maths is typeset by the KaTeX copy in
   docs/assets/vendor), and the build fails if any other remote script remains;
@@ -26,6 +27,8 @@ See docs/contributing.md for the conventions lesson authors follow.
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import contextvars
 import copy
 import hashlib
@@ -80,6 +83,7 @@ class State:
         self.jobs: dict[str, Job] = {}  # absolute source path -> job
         self.styles: dict[str, None] = {}  # ordered set of the inlined notebook styles
         self.cache_dir = Path(".cache/mkdocs-jupyter")
+        self.root = Path()  # the course folder, holding course.toml
         self.jupyter: jupyter_plugin.Plugin | None = None
         self.dirty = False  # `mkdocs serve --dirty` renders only the pages that changed
         self.serving = False  # `mkdocs serve`: rebuilds follow, keep a kernel warm
@@ -339,6 +343,7 @@ def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     docs = Path(config.docs_dir).resolve()
     course = course_mod.load(root)
+    state.root = root
     state.lessons = {}
     for lesson in course.lessons:
         page = (root / lesson.page).resolve()
@@ -561,6 +566,117 @@ def _page_gets_html(context, page, config, nav):
 on_page_context = CombinedEvent(_search_sees_text, _page_gets_html)
 
 
+# -- the downloaded notebook runs anywhere -------------------------------------------------------
+#
+# A lesson may import the course's own code: grader.datasets, or the finished exercises
+# of solutions/ (lessons put that folder on sys.path). A reader who downloads the
+# notebook has none of it, so the download gets one more code cell, first, that carries
+# the source of every such module it imports (and of theirs, in turn) and serves them
+# to `import`. Its kernelspec says which kernel to start.
+
+LOCAL_ROOTS = ("", "solutions")  # where, under the course folder, lessons import from
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+_HEADER = """\
+# Added to the downloaded notebook by the course site: the course modules this notebook
+# imports, so that it runs outside the course folder. Nothing to read here.
+"""
+_LOADER = '''\
+import importlib.abc
+import importlib.util
+import sys
+
+
+class CourseModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports the modules in `sources` from their text; a package is an empty one."""
+
+    def __init__(self, sources, packages):
+        self.sources, self.packages = sources, packages
+
+    def find_spec(self, name, path=None, target=None):
+        if name in self.sources or name in self.packages:
+            return importlib.util.spec_from_loader(name, self, is_package=name in self.packages)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        source = self.sources.get(module.__name__, "")
+        exec(compile(source, f"<course module {module.__name__}>", "exec"), module.__dict__)
+
+
+sys.meta_path.insert(0, CourseModules(COURSE_SOURCES, COURSE_PACKAGES))
+'''
+
+
+def _local_file(root: Path, module: str) -> tuple[Path, bool] | None:
+    """The course file of `module` and whether it is a package, or None if not local."""
+    for base in LOCAL_ROOTS:
+        path = root.joinpath(base, *module.split("."))
+        if (path / "__init__.py").is_file():
+            return path / "__init__.py", True
+        if path.with_suffix(".py").is_file():
+            return path.with_suffix(".py"), False
+    return None
+
+
+def _imports(source: str, package: str) -> set[str]:
+    """The modules `source` imports, absolute, with `from m import n` giving m and m.n."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def course_modules(nb: nbformat.NotebookNode, root: Path) -> dict[str, str | None]:
+    """Every course module the notebook's code imports, directly or not: its source,
+    or None for a package (served empty: no lesson needs what an __init__.py holds)."""
+    wanted = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            with contextlib.suppress(SyntaxError):  # IPython magic: no course import
+                wanted |= _imports(cell.source, "")
+    found: dict[str, str | None] = {}
+    while wanted:
+        name = wanted.pop()
+        local = None if name in found else _local_file(root, name)
+        if local is None:
+            continue
+        path, package = local
+        found[name] = None if package else path.read_text(encoding="utf-8")
+        parent = name if package else name.rpartition(".")[0]
+        wanted |= {parent.rsplit(".", i)[0] for i in range(parent.count(".") + 1)} - {""}
+        wanted |= _imports(found[name] or "", parent)
+    return found
+
+
+def standalone(nb: nbformat.NotebookNode, root: Path) -> nbformat.NotebookNode:
+    """A copy of the executed `nb` that runs in an empty folder: modules and kernelspec."""
+    nb = copy.deepcopy(nb)
+    nb.metadata.setdefault("kernelspec", dict(KERNELSPEC))
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    found = course_modules(nb, root)
+    if found:
+        sources = {name: text for name, text in sorted(found.items()) if text is not None}
+        packages = sorted(name for name, text in found.items() if text is None)
+        cell = nbformat.v4.new_code_cell(
+            f"{_HEADER}COURSE_SOURCES = {sources!r}\nCOURSE_PACKAGES = {packages!r}\n{_LOADER}"
+        )
+        cell.metadata[GENERATED] = "course-modules"
+        first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+        nb.cells.insert(first, cell)
+    return nb
+
+
 # -- after the build ---------------------------------------------------------------------------
 
 
@@ -578,7 +694,8 @@ def on_post_build(config):
     for job in state.jobs.values():
         if job.executed.exists():
             job.download.parent.mkdir(parents=True, exist_ok=True)
-            job.download.write_bytes(job.executed.read_bytes())
+            nb = standalone(nbformat.read(job.executed, as_version=4), state.root)
+            nbformat.write(nb, job.download)
             kept.add(job.executed.resolve())
         else:
             log.warning("%s: no executed notebook to offer for download", job.source)

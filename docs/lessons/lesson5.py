@@ -29,9 +29,10 @@ from matplotlib_inline.backend_inline import set_matplotlib_formats
 
 
 def course_root() -> Path:
-    """The course folder (the one holding course.toml), wherever this page runs from."""
+    """The course folder (the one holding course.toml), wherever this page runs from;
+    outside the course, the current folder (a downloaded notebook carries the modules)."""
     here = Path.cwd().resolve()
-    return next(p for p in (here, *here.parents) if (p / "course.toml").is_file())
+    return next((p for p in (here, *here.parents) if (p / "course.toml").is_file()), here)
 
 
 sys.path.insert(0, str(course_root() / "solutions"))  # the finished exercises
