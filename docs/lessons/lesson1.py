@@ -20,6 +20,8 @@ import matplotlib.pyplot as plt
 import torch  # only at the very end of the page
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
+from grader.figures import training_loop  # the course's own drawing of the loop
+
 set_matplotlib_formats("retina")  # sharp figures on high-resolution screens
 plt.rcParams.update({"figure.dpi": 80, "axes.grid": True, "grid.alpha": 0.3})
 
@@ -70,7 +72,7 @@ print(f"best threshold: {best} °C, with {mistakes(best)} mistake(s)")
 # it sees a grid of numbers, one brightness per pixel. Here is a tiny 8 × 8 picture and
 # what the program actually receives:
 
-# %%
+# %% tags=["plot"]
 face = [
     [0, 0, 2, 2, 2, 2, 0, 0],
     [0, 2, 4, 4, 4, 4, 2, 0],
@@ -158,7 +160,17 @@ for day, (sun, sleep, km) in {
 # $$\sigma(z) = \frac{1}{1 + e^{-z}},$$
 #
 # which I read as "how active" the neuron is: about 0 for very negative $z$, exactly
-# 0.5 at $z = 0$, about 1 for very positive $z$.
+# 0.5 at $z = 0$, about 1 for very positive $z$. Before running it, a question to
+# myself about the one point where the two activations disagree most:
+#
+# <details class="question"><summary>Predict: a day where z is exactly 0. What do the
+# step <code>fires(0.0)</code> and the sigmoid <code>squash(0.0)</code> say?</summary>
+#
+# The step says 0.0: it fires only when $z > 0$, strictly, so a perfect tie stays home.
+# The sigmoid says exactly 0.5, because $e^0 = 1$ and $1 / (1 + 1) = 0.5$: undecided.
+# The first line printed below checks both.
+#
+# </details>
 
 
 # %%
@@ -166,7 +178,8 @@ def squash(z):
     return 1 / (1 + math.exp(-z))  # the formula, straight from the page
 
 
-for z in (-4, -1, 0, 0.7, 1, 4):
+print("z = 0: step", fires(0.0), " sigmoid", squash(0.0))
+for z in (-4, -1, 0.7, 1, 4):
     print(f"sigmoid({z:+}) = {squash(z):.3f}")
 
 # %% [markdown]
@@ -196,7 +209,7 @@ squash(-1000)
 # flattening, called saturation, makes learning slow, and lesson 4 comes back to why.
 # Here are the three activations side by side:
 
-# %%
+# %% tags=["plot"]
 zs = [i / 20 for i in range(-120, 121)]
 activations = {
     "step": [fires(z) for z in zs],
@@ -204,7 +217,7 @@ activations = {
     "ReLU": [max(0.0, z) for z in zs],
 }
 
-fig, axes = plt.subplots(1, 3, figsize=(10, 3), sharex=True)
+fig, axes = plt.subplots(1, 3, figsize=(8, 2.6), sharex=True)
 for ax, (name, values) in zip(axes, activations.items(), strict=True):
     ax.plot(zs, values, color="#e8590c", linewidth=2.5)
     ax.axhline(0, color="grey", linewidth=0.8)
@@ -254,7 +267,7 @@ for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]:
 # is made by the code, so it can never disagree with the sizes:
 
 
-# %%
+# %% tags=["plot"]
 def draw_network(sizes, ax):
     """Neurons as circles, one column per layer, all neighbours connected."""
     tallest = max(sizes)
@@ -302,7 +315,22 @@ for name, a, b in layers:
 print(f"{'total':22} {total} parameters")
 
 # %% [markdown]
-# Small. Now the numbers that made rules hopeless come back. If my cat-or-dog network
+# Small. Before the big numbers, a check that the rule has stuck:
+#
+# <details class="question"><summary>Predict: how many parameters does a fully
+# connected network with layers of 2, 3 and 1 neurons hold?</summary>
+#
+# 13: $2 \times 3$ weights and 3 biases into the hidden layer, then $3 \times 1$
+# weights and 1 bias into the output, $9 + 4 = 13$. The cell below counts them.
+#
+# </details>
+
+# %%
+widths = [2, 3, 1]
+print(sum(a * b + b for a, b in itertools.pairwise(widths)), "parameters")
+
+# %% [markdown]
+# Now the numbers that made rules hopeless come back. If my cat-or-dog network
 # read a 224 × 224 colour photo directly into a fully connected hidden layer of 1,000
 # neurons, that first layer alone would hold:
 
@@ -329,11 +357,31 @@ print(f"{inputs:,} × {hidden:,} weights + {hidden:,} biases = {first_layer:,}")
 classes = ["dog", "cat", "human"]
 scores = [13.0, 2.0, 21.0]
 
-winner = 0
-for i in range(1, len(scores)):
-    if scores[i] > scores[winner]:  # strictly greater: ties keep the first
-        winner = i
-print(dict(zip(classes, scores, strict=True)), "->", classes[winner])
+
+def argmax(values):
+    winner = 0
+    for i in range(1, len(values)):
+        if values[i] > values[winner]:  # strictly greater
+            winner = i
+    return winner
+
+
+print(dict(zip(classes, scores, strict=True)), "->", classes[argmax(scores)])
+
+# %% [markdown]
+# <details class="question"><summary>Predict: for the scores dog 9, cat 21, human 21,
+# which class does my <code>argmax</code> pick?</summary>
+#
+# Cat. The loop only moves to a new winner when a score is *strictly* greater, so
+# human's 21 never replaces cat's 21: on a tie, the first one wins. PyTorch's
+# `torch.argmax` promises the same (its documentation: the index of the first maximal
+# value). Both are checked below.
+#
+# </details>
+
+# %%
+tied = [9.0, 21.0, 21.0]
+print(classes[argmax(tied)], classes[torch.argmax(torch.tensor(tied)).item()])
 
 # %% [markdown]
 # When I *train* the network I need to tell it what the right answer was, in the same
@@ -354,9 +402,9 @@ for name, score, want in zip(classes, scores, target, strict=True):
 # ## Why a network can fit almost anything
 #
 # A bold claim I kept reading: a network with just one hidden layer, given enough
-# neurons, can approximate any reasonable function as closely as you like. This is the
-# **universal approximation theorem**. I am not going to prove it, but I wanted to *see*
-# why it is believable.
+# neurons, can approximate any continuous function **on a bounded input range** as
+# closely as you like. This is the **universal approximation theorem**. I am not going
+# to prove it, but I wanted to *see* why it is believable, and why that range matters.
 #
 # Here is how I convinced myself. One hidden ReLU neuron with weight 1 and bias $-k$
 # computes $\max(0, x - k)$: flat until $x = k$, then a straight ramp. Adding a few of
@@ -366,7 +414,7 @@ for name, score, want in zip(classes, scores, target, strict=True):
 # learning yet), first with 4 hidden neurons, then with 16:
 
 
-# %%
+# %% tags=["plot"]
 def ramps_network(target, start, stop, hidden):
     """One hidden layer of ReLUs, joining points of `target` by lines."""
     knots = [start + (stop - start) * i / hidden for i in range(hidden + 1)]
@@ -385,7 +433,7 @@ def ramps_network(target, start, stop, hidden):
 
 
 xs = [i * 2 * math.pi / 400 for i in range(401)]
-fig, axes = plt.subplots(1, 2, figsize=(10, 3), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(8, 2.8), sharey=True)
 for ax, hidden in zip(axes, (4, 16), strict=True):
     net = ramps_network(math.sin, 0.0, 2 * math.pi, hidden)
     truth = [math.sin(x) for x in xs]
@@ -398,13 +446,45 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# With 4 neurons it is a rough zigzag; with 16 I can barely tell them apart. The
-# theorem promises that *some* setting of the weights is good enough; it says nothing
-# about how to find it, or how many neurons it takes. Finding it is the real work.
+# With 4 neurons it is a rough zigzag; with 16 I can barely tell them apart, between 0
+# and $2\pi$. That is the range I built it for.
+#
+# <details class="question"><summary>Predict: the 16-neuron network matches sin(x) from
+# 0 to 2π. What does it output at x = 4π, where sin is 0 again?</summary>
+#
+# Nothing like 0. Past the last bend every ramp is switched on, so the network is one
+# straight line from there on, with the slope of its last piece, and it keeps going
+# while sin turns back. The cell below prints it at a few points outside the range.
+#
+# </details>
+
+# %%
+net = ramps_network(math.sin, 0.0, 2 * math.pi, 16)
+for x in (2 * math.pi, 3 * math.pi, 4 * math.pi, 10 * math.pi):
+    print(f"x = {x / math.pi:4.0f}π: network {net(x):+7.3f}, sin {math.sin(x):+.3f}")
+
+# %% [markdown]
+# A ReLU network is made of straight pieces, finitely many, so outside the data it
+# ends in straight lines: no finite network follows sin(x) over the whole real line,
+# which is why the theorem only speaks of a bounded range. Inside it, it promises that
+# *some* setting of the weights is good enough; it says nothing about how to find it,
+# or how many neurons it takes. Finding it is the real work.
 #
 # ## How the weights will be found
 #
-# This is a preview of lessons 3 and 6, just enough to know where I am heading.
+# This is a preview of lessons 3 and 6, just enough to know where I am heading. The
+# whole of training is one loop, and I will draw it again in later lessons:
+
+# %% tags=["plot"]
+training_loop()
+plt.show()
+
+# %% [markdown]
+# Going forward (the top row), the inputs and the current parameters go through the
+# model and come out as predictions, and the loss compares those with the targets.
+# Going backward (the bottom row), the loss gives one gradient per parameter, and the
+# update moves every parameter a little against its gradient. Then round again, with
+# the next examples. In words:
 #
 # 1. **A loss.** Collapse "how wrong is the network on these examples" into one number,
 #    for instance the average squared difference between outputs and targets. Zero
@@ -415,7 +495,7 @@ plt.show()
 #    repeat. The size of the step is the **learning rate**.
 # 3. **Stochastic gradient descent (SGD).** Computing the loss over all examples for
 #    every step is expensive, so each step uses a small random handful of them, a
-#    **mini-batch**. The steps get noisier but much cheaper, and the noise even helps.
+#    **mini-batch**. The steps get noisier, but each one is much cheaper.
 #
 # I tried it on the smallest model I could think of, $\hat y = w x$, with data that
 # secretly follows $y = 3x$ plus noise. I measure each gradient the clumsy way, by

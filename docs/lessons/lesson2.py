@@ -7,13 +7,10 @@
 # on, the **tensor**: a block of numbers with a shape, stored in one piece of memory,
 # and operated on all at once instead of one number at a time.
 #
-# My plan for the day: make some tensors and find out what their axes mean; look at
-# their shape, dtype and device; do arithmetic on them element by element; learn the
-# rules that let tensors of different shapes meet (broadcasting); see why matrix
-# multiplication is a different thing from multiplying element-wise; reshape, slice
-# and reduce; meet `exp`, `log` and norms; pass data to and from NumPy; and finally
-# send work to a GPU if the machine has one. Every output below was produced when this
-# page was built.
+# The plan: axes and what they mean; shape, dtype and device; element-wise arithmetic,
+# broadcasting and the matrix product; reshaping, slicing and reducing; `exp`, `log`
+# and norms; NumPy; and a GPU. Every output below was produced when this page was
+# built.
 
 # %%
 import time
@@ -95,7 +92,7 @@ print("batch:", tuple(images.shape), " one image:", tuple(images[1].shape))
 print("one channel:", tuple(images[1, 0].shape), " one pixel:", images[1, :, 8, 8].tolist())
 
 
-# %%
+# %% tags=["plot"]
 def show_batch(images):
     """One row per image of the batch: the picture, then its three channels."""
     n = images.shape[0]
@@ -126,18 +123,15 @@ def show_batch(images):
 show_batch(images)
 
 # %% [markdown]
-# Reading the figure: moving down a row changes the first index (which image), moving
-# across the last three columns changes the second index (which channel), and inside
-# every small square the last two indices pick the pixel. The yellow disc is bright
-# in the red and green channels and nearly absent in the blue one, because yellow
-# light is red plus green.
+# Down a row changes the first index (which image), across the last three columns the
+# second (which channel), and inside each square the last two pick the pixel. The
+# yellow disc is bright in red and green and nearly absent in blue: yellow light is
+# red plus green.
 #
-# A first grey version of a colour image is the average of its three channels. That
-# treats the channels as equally bright, which is not how eyes work: we see green as
-# much brighter than blue. The usual **luminance** formula weights them
-# $0.299\,R + 0.587\,G + 0.114\,B$. Doing that for a whole batch at once, using the
-# broadcasting of the next sections, is one of this lesson's exercises; here is the
-# plain average, reduced over axis 1 (the channels):
+# A first grey version of a colour image is the average of its channels. Eyes see
+# green as much brighter than blue, so the usual **luminance** weights them
+# $0.299\,R + 0.587\,G + 0.114\,B$ instead: one of this lesson's exercises, for a
+# whole batch at once. Here is the plain average over axis 1, the channels:
 
 # %%
 grey = images.mean(dim=1, keepdim=True)
@@ -157,14 +151,25 @@ print(torch.tensor([1.0, 2.0], dtype=torch.float64).dtype)
 
 # %% [markdown]
 # Floats default to `float32`: 4 bytes each, about 7 significant digits, plenty for
-# deep learning and twice as compact as Python's own 8-byte floats (`float64`).
-# Integers default to `int64`. Training on GPUs often goes lower still, to `float16`
-# or `bfloat16`, at 2 bytes a number. I can convert with `.to(dtype)`, and when two
-# dtypes meet in one operation PyTorch picks one that can hold both:
+# deep learning and half the size of Python's own floats (`float64`). Integers default
+# to `int64`. Training on GPUs often goes lower still, to `float16` or `bfloat16`, at 2
+# bytes a number. `.to(dtype)` converts. When two dtypes meet in one operation,
+# PyTorch promotes them to a common one by rules its documentation lists ([type
+# promotion](https://docs.pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc)).
+#
+# <details class="question"><summary>Predict: an int64 tensor plus a float32 tensor.
+# Which dtype comes out?</summary>
+#
+# `float32`, not `float64`. A float beats an integer, and the result only needs to be
+# big enough for the float operand. So it cannot hold every int64 exactly: float32 has
+# 24 bits of precision, and $2^{24} + 1$ comes out as $2^{24}$. Both are checked below.
+#
+# </details>
 
 # %%
 small = torch.tensor([1, 2, 3])  # int64
-print((small / 2).dtype, (small + 0.5).dtype, (small * 2).dtype)
+print((small + torch.tensor([0.5, 0.5, 0.5])).dtype, (small / 2).dtype, (small * 2).dtype)
+print(torch.tensor([2**24 + 1]) + torch.tensor([0.0]))  # int64 + float32: not exact
 print(t.to(torch.float16), t.to(torch.int32))
 
 third = torch.tensor(1 / 3, dtype=torch.float64)
@@ -172,14 +177,11 @@ for dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
     print(f"{dtype!s:15} 1/3 ≈ {third.to(dtype).item():.17f}")
 
 # %% [markdown]
-# The last lines show what the dtypes cost in precision: `float16` keeps three correct
-# digits of 1/3, `bfloat16` barely two (it trades precision for a float32-sized range),
-# `float32` seven and `float64` sixteen.
+# `float16` keeps three correct digits of 1/3, `bfloat16` barely two (it trades
+# precision for a float32-sized range), `float32` seven and `float64` sixteen.
 #
-# The device is where the numbers physically are: the CPU's memory, an NVIDIA GPU
-# (`cuda`), or the GPU of an Apple-silicon Mac (`mps`). An operation runs on the
-# device its inputs live on, and all of its inputs must live on the same one. The last
-# section of this page moves work to a GPU.
+# The device is where the numbers are: the CPU's memory, an NVIDIA GPU (`cuda`), or
+# the GPU of an Apple-silicon Mac (`mps`). The last section moves work to a GPU.
 #
 # ## Element-wise operations
 #
@@ -197,10 +199,9 @@ print(a > 2.5)  # comparisons give a tensor of booleans
 print(torch.sqrt(a), torch.maximum(a, torch.tensor([2.0, 2.0, 2.0, 2.0])))
 
 # %% [markdown]
-# Functions like `torch.sqrt`, `torch.exp` or `torch.relu` are element-wise too: they
-# apply to every cell. A neuron's weighted sum from lesson 1 now fits on one line,
-# `(inputs * weights).sum() + bias`, and it runs in PyTorch's compiled code instead
-# of a Python loop. The difference is easy to feel:
+# `torch.sqrt`, `torch.exp` or `torch.relu` are element-wise too. A neuron's weighted
+# sum from lesson 1 is now `(inputs * weights).sum() + bias`, run by PyTorch's
+# compiled code instead of a Python loop, and the difference is easy to feel:
 
 # %%
 xs = torch.rand(1_000_000)
@@ -220,16 +221,14 @@ print(f"python loop: {total:.2f} in {loop_s * 1000:.0f} ms")
 print(f"tensor ops:  {tensor_total:.2f} in {tensor_s * 1000:.1f} ms")
 
 # %% [markdown]
-# The answers agree, and the tensor version is many times faster (the exact timings
-# depend on the machine that built this page). The loop pays for Python's work on
-# every single number; the tensor operation pays it once.
+# Same answer, many times faster (the timings depend on the machine that built this
+# page): the loop pays Python's overhead for every number, the tensor operation once.
 #
 # ## Broadcasting
 #
-# What if the shapes differ? Adding a single number to a tensor obviously means "add
-# it to every cell". PyTorch generalises that idea to whole axes, and the
-# generalisation has a name, **broadcasting**. I first met it by accident, when I
-# added a row of three numbers to a 2 × 3 matrix and it just worked:
+# What if the shapes differ? Adding one number to a tensor means "add it to every
+# cell", and **broadcasting** generalises that to whole axes. I met it by accident,
+# adding a row of three numbers to a 2 × 3 matrix:
 
 # %%
 m = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # shape (2, 3)
@@ -238,8 +237,7 @@ print(m + row)
 print(m + 0.5)
 
 # %% [markdown]
-# The row was added to each row of the matrix, as if it had been copied twice. After
-# some experiments I could state the rules:
+# The row was added to each row of the matrix, as if copied twice. The rules:
 #
 # 1. Line the two shapes up **from the right**, last axis under last axis.
 # 2. If one shape is shorter, pretend it has extra axes of length 1 on its left.
@@ -248,55 +246,81 @@ print(m + 0.5)
 #    only slice. Any other pair is an error.
 #
 # For `m + row` that is (2, 3) against (3,), padded to (1, 3): the 3s agree and the 1
-# stretches to 2. The clearest case is a column plus a row, where *both* operands get
-# stretched, each along a different axis:
+# stretches to 2. Now one where both operands stretch.
+#
+# <details class="question"><summary>Predict: what shape does a (3, 1) tensor plus a
+# (4,) tensor give?</summary>
+#
+# (3, 4). Lined up from the right, (3, 1) meets (4,), padded to (1, 4). The last axes
+# are 1 and 4: the 1 stretches to 4. The first axes are 3 and 1: the 1 stretches to 3.
+# Each operand is stretched along a different axis, as the figure below shows.
+#
+# </details>
 
 # %%
 col = torch.tensor([[0.0], [10.0], [20.0]])  # shape (3, 1)
-row4 = torch.tensor([[1.0, 2.0, 3.0, 4.0]])  # shape (1, 4)
+row4 = torch.tensor([1.0, 2.0, 3.0, 4.0])  # shape (4,)
+print((col + row4).shape)
 print(col + row4)
 
+# %% tags=["plot"]
+PLAIN, MARKED, ROW0, ROW1 = "#e7f5ff", "#ffa94d", "#ffd8a8", "#a5d8ff"  # cell fills
 
-# %%
-def draw_tensor(ax, values, left, title, stretch_to):
-    """A 2-D tensor as a grid of cells; the cells broadcasting adds are dashed and pale."""
+
+def draw_tensor(ax, values, left, title, fills=None, stretch_to=None):
+    """A 2-D tensor as a grid of cells, its left edge at x = left. `fills` maps
+    (row, column) to a colour; the copies broadcasting pretends to make, up to the
+    shape `stretch_to`, are dashed and grey."""
     rows, cols = values.shape
-    for i in range(stretch_to[0]):
-        for j in range(stretch_to[1]):
+    full_rows, full_cols = stretch_to or (rows, cols)
+    for i in range(full_rows):
+        for j in range(full_cols):
             real = i < rows and j < cols
             value = values[min(i, rows - 1), min(j, cols - 1)].item()
-            ax.add_patch(
-                Rectangle(
-                    (left + j, -i - 1), 1, 1,
-                    facecolor="#ffa94d" if real else "#fff4e6",
-                    edgecolor="black" if real else "#adb5bd",
-                    linestyle="-" if real else "--",
-                )
-            )  # fmt: skip
+            fill = (fills or {}).get((i, j), PLAIN) if real else "white"
+            ax.add_patch(Rectangle((left + j, -i - 1), 1, 1, facecolor=fill,
+                                   edgecolor="black" if real else "#868e96",
+                                   linestyle="-" if real else "--"))  # fmt: skip
             ax.text(left + j + 0.5, -i - 0.5, f"{value:g}", ha="center", va="center",
-                    color="black" if real else "#868e96")  # fmt: skip
-    ax.text(left + stretch_to[1] / 2, 0.35, title, ha="center", fontsize=10)
+                    color="black" if real else "#495057")  # fmt: skip
+    ax.text(left + full_cols / 2, 0.3, title, ha="center", va="bottom", fontsize=10)
 
 
-result = col + row4
-fig, ax = plt.subplots(figsize=(10, 2.9))
-draw_tensor(ax, col, 0, "col: (3, 1)\nstretched along axis 1", (3, 4))
-ax.text(4.5, -1.5, "+", fontsize=22, ha="center", va="center")
-draw_tensor(ax, row4, 5, "row4: (1, 4)\nstretched along axis 0", (3, 4))
-ax.text(9.5, -1.5, "=", fontsize=22, ha="center", va="center")
-draw_tensor(ax, result, 10, "col + row4: (3, 4)", (3, 4))
-ax.set_xlim(-0.2, 14.2)
-ax.set_ylim(-3.3, 1.2)
-ax.set_aspect("equal")
-ax.axis("off")
-plt.show()
+def show_row(parts, figsize):
+    """Draw left to right: (tensor, title, options) tuples, and strings as signs."""
+    _, ax = plt.subplots(figsize=figsize)
+    left, depth = 0.0, 0
+    for part in parts:
+        if isinstance(part, str):
+            ax.text(left + 0.6, -1.2, part, fontsize=18, ha="center", va="center")
+            left += 1.2
+            continue
+        values, title, options = part
+        draw_tensor(ax, values, left, title, **options)
+        shape = options.get("stretch_to") or values.shape
+        left, depth = left + shape[1] + 0.3, max(depth, shape[0])
+    ax.set_xlim(-0.2, left)
+    ax.set_ylim(-depth - 0.2, 1.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    plt.show()
+
+
+show_row(
+    [
+        (col, "col: (3, 1)\nstretched along axis 1", {"stretch_to": (3, 4)}),
+        "+",
+        (row4.view(1, 4), "row4: (4,) as (1, 4)\nstretched along axis 0", {"stretch_to": (3, 4)}),
+        "=",
+        (col + row4, "col + row4: (3, 4)", {}),
+    ],
+    figsize=(8, 2.6),
+)
 
 # %% [markdown]
-# Solid cells hold real numbers; the dashed ones are the copies that broadcasting
-# pretends to make. It never makes them: a stretched axis is read again and again
-# from the same memory. `expand` shows this trick in the open. It returns a view
-# whose stride (the step in memory from one index to the next) is 0 along the
-# stretched axis:
+# Solid cells hold real numbers; the dashed ones are the copies broadcasting pretends
+# to make. It never makes them: `expand` shows the trick, a view whose stride (the
+# step in memory from one index to the next) is 0 along the stretched axis:
 
 # %%
 stretched = col.expand(3, 4)
@@ -305,8 +329,7 @@ print("strides of col:", col.stride(), " of the expanded view:", stretched.strid
 print("same memory:", stretched.data_ptr() == col.data_ptr())
 
 # %% [markdown]
-# With more axes the rules are the same. A (8, 1, 3) tensor and a (4, 1) tensor line
-# up like this:
+# With more axes the rules are the same:
 #
 # ```text
 #     a:  8  1  3
@@ -314,8 +337,7 @@ print("same memory:", stretched.data_ptr() == col.data_ptr())
 #   out:  8  4  3
 # ```
 #
-# And when a pair of lengths is neither equal nor 1, PyTorch refuses and says which
-# axis is the problem:
+# When a pair of lengths is neither equal nor 1, PyTorch refuses and names the axis:
 
 # %%
 print((torch.zeros(8, 1, 3) + torch.zeros(4, 1)).shape)
@@ -325,13 +347,10 @@ except RuntimeError as error:
     print("RuntimeError:", error)
 
 # %% [markdown]
-# Broadcasting is what makes short code possible: subtracting each row's mean from a
-# matrix is `m - m.mean(dim=1, keepdim=True)`, and scaling each colour channel of a
-# whole batch of images is one multiplication by a (1, 3, 1, 1) tensor. It is also a
-# classic source of silent bugs, because shapes that I did not mean to combine can
-# still be compatible. One exercise asks me to compute the broadcast shape of two
-# shapes by hand, following the rules above, which is the best way I know to make
-# them stick.
+# Broadcasting makes short code: scaling each colour channel of a whole batch of
+# images is one multiplication by a (1, 3, 1, 1) tensor. It also makes silent bugs,
+# because shapes I never meant to combine can still be compatible. One exercise works
+# out the broadcast shape of two shapes by these rules.
 #
 # ## Matrix multiplication
 #
@@ -342,6 +361,27 @@ except RuntimeError as error:
 # $$(AB)_{ij} = \sum_k A_{ik} B_{kj}.$$
 #
 # So the shapes must fit: (n, k) @ (k, m) gives (n, m), and the shared k disappears.
+# Here is one entry of a (2, 3) @ (3, 2) product:
+
+# %% tags=["plot"]
+A23 = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+B32 = torch.tensor([[1.0, 0.0], [0.0, 1.0], [2.0, -1.0]])
+row_1 = {(1, k): MARKED for k in range(3)}
+column_0 = {(k, 0): MARKED for k in range(3)}
+show_row(
+    [
+        (A23, "A: (2, 3)\nrow 1", {"fills": row_1}),
+        "@",
+        (B32, "B: (3, 2)\ncolumn 0", {"fills": column_0}),
+        "=",
+        (A23 @ B32, "A @ B: (2, 2)\nentry (1, 0)", {"fills": {(1, 0): MARKED}}),
+    ],
+    figsize=(8, 2.6),
+)
+
+# %% [markdown]
+# Entry (1, 0) is $4 \cdot 1 + 5 \cdot 0 + 6 \cdot 2 = 16$: row 1 of A times column 0
+# of B, three products added up.
 
 # %%
 A = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -350,13 +390,12 @@ print("element-wise A * B:\n", A * B)
 print("matrix product A @ B:\n", A @ B)
 
 # %% [markdown]
-# With B a permutation matrix, `A @ B` swaps the columns of A, something element-wise
-# multiplication could never do. Why does this product matter so much? Because a
-# layer of neurons *is* one. In lesson 1 each neuron took the dot product of the
-# inputs with its row of weights. Stack the rows into a weight matrix of shape (out,
-# in) and a batch of inputs into a matrix of shape (N, in), and the whole layer for
-# the whole batch is `inputs @ weights.T + biases`. Here I check one entry against the
-# formula, with an explicit loop over k:
+# With B a permutation matrix, `A @ B` swaps the columns of A, which element-wise
+# multiplication could never do. The product matters because a layer of neurons *is*
+# one: each neuron of lesson 1 took the dot product of the inputs with its row of
+# weights. Stack the rows into a weight matrix (out, in) and a batch of inputs into
+# (N, in), and the whole layer for the whole batch is `inputs @ weights.T + biases`.
+# One entry checked against the formula:
 
 # %%
 inputs = torch.randn(5, 3)  # a batch of 5 inputs with 3 features each
@@ -368,9 +407,8 @@ print(tuple(outputs.shape), outputs[i, j].item(), by_hand.item())
 
 # %% [markdown]
 # `@` also works on stacks of matrices: every axis before the last two is a **batch
-# dimension**, and batch dimensions broadcast by the rules of the previous section.
-# A (10, 5, 3) stack times a single (3, 2) matrix multiplies each of the ten (5, 3)
-# matrices by it:
+# dimension**, and batch dimensions broadcast. A (10, 5, 3) stack times one (3, 2)
+# matrix multiplies each of the ten (5, 3) matrices by it:
 
 # %%
 stack = torch.randn(10, 5, 3)
@@ -383,17 +421,17 @@ except RuntimeError as error:
     print("RuntimeError:", error)
 
 # %% [markdown]
-# The exercise asks for a `matmul` of my own that handles those batch dimensions,
-# built only from broadcasting, element-wise multiplication and `sum`. The idea I am
-# keeping for it: if I could lay out every product $A_{ik} B_{kj}$ in one big tensor
-# with separate axes for i, k and j, the matrix product would be a single sum over
-# the k axis.
+# The exercise asks for a `matmul` of my own, with those batch dimensions, built from
+# broadcasting, element-wise multiplication and `sum`. The idea to keep: lay out every
+# product $A_{ik} B_{kj}$ in one tensor with separate axes for i, k and j, and the
+# matrix product is one sum over the k axis.
 #
 # ## Reshaping and views
 #
 # The same numbers can be seen through different shapes. `view` and `reshape`
-# rearrange the axes without changing the order of the numbers in memory; one length
-# may be given as -1 and is then worked out from the others.
+# **regroup** them: the numbers keep their order, row after row, and only where one
+# row ends and the next starts changes. One length may be -1, worked out from the
+# others.
 
 # %%
 flat = torch.arange(12)
@@ -402,8 +440,8 @@ print(grid)
 print(flat.view(2, -1).shape, flat.reshape(2, 2, 3).shape)
 
 # %% [markdown]
-# A view shares memory with the tensor it came from. That is what makes it cheap, and
-# it surprised me once: writing through the view changes the original too.
+# A view shares memory with the tensor it came from: cheap, and writing through the
+# view changes the original too.
 
 # %%
 grid[0, 0] = 100
@@ -411,16 +449,58 @@ print(flat[:5])
 print("same memory:", grid.data_ptr() == flat.data_ptr())
 
 # %% [markdown]
-# `unsqueeze` and `squeeze` add or remove axes of length 1 (exactly the axes that
-# broadcasting stretches), `permute` reorders axes (I used it above to give matplotlib
-# its channels-last images), and `.T` swaps the two axes of a matrix. A permuted or
-# transposed tensor is still a view, but its numbers are no longer laid out row after
-# row, so `view` refuses it; `reshape` copies when it has to.
+# `permute` is a different operation: it **rearranges** the axes, so that what was
+# axis 1 becomes axis 0, say; `.T` does that for the two axes of a matrix. The shape
+# can come out the same as a reshape's, the numbers do not.
+#
+# <details class="question"><summary>Predict: <code>g = torch.arange(6).view(2,
+# 3)</code>. Are <code>g.reshape(3, 2)</code> and <code>g.permute(1, 0)</code> the same
+# tensor?</summary>
+#
+# No, although both have shape (3, 2). The reshape reads 0 to 5 in order and cuts
+# them into rows of two: [[0, 1], [2, 3], [4, 5]]. The permute turns g's columns into
+# rows: [[0, 3], [1, 4], [2, 5]], the transpose. A reshape is never a transpose.
+#
+# </details>
+
+# %%
+g = torch.arange(6).view(2, 3)
+print(g.reshape(3, 2).tolist(), g.permute(1, 0).tolist())
+print("the same?", torch.equal(g.reshape(3, 2), g.permute(1, 0)))
+
+
+# %% tags=["plot"]
+def by_origin(t):
+    """Each cell coloured by the row of g its number came from (0-2: row 0, 3-5: row 1)."""
+    return {
+        (i, j): ROW0 if t[i, j] < 3 else ROW1 for i in range(t.shape[0]) for j in range(t.shape[1])
+    }
+
+
+show_row(
+    [
+        (g, "g: (2, 3)", {"fills": by_origin(g)}),
+        " ",
+        (g.reshape(3, 2), "g.reshape(3, 2)\nregrouped", {"fills": by_origin(g.reshape(3, 2))}),
+        " ",
+        (g.permute(1, 0), "g.permute(1, 0)\naxes swapped", {"fills": by_origin(g.permute(1, 0))}),
+    ],
+    figsize=(7, 2.4),
+)
+
+# %% [markdown]
+# Colour follows g's rows: the reshape mixes them (its middle row holds 2 from g's
+# first row and 3 from its second), the permute keeps each row whole, as a column.
+# That is the bug to watch for: images stored as (N, H, W, C) become (N, C, H, W) with
+# `permute(0, 3, 1, 2)`; a `reshape` to the same shape gives garbage without an error.
+#
+# `unsqueeze` and `squeeze` add or remove axes of length 1 (the axes broadcasting
+# stretches). A permuted or transposed tensor is still a view, but its numbers are no
+# longer laid out row after row, so `view` refuses it; `reshape` copies when it has to.
 
 # %%
 v = torch.tensor([1.0, 2.0, 3.0])
 print(v.unsqueeze(0).shape, v.unsqueeze(1).shape, v.unsqueeze(1).squeeze(1).shape)
-print(images.permute(0, 2, 3, 1).shape)  # (N, C, H, W) -> (N, H, W, C)
 
 transposed = grid.T
 print("contiguous:", grid.is_contiguous(), transposed.is_contiguous())
@@ -433,8 +513,8 @@ print(transposed.reshape(12))
 # %% [markdown]
 # ## Slicing and indexing
 #
-# Indexing works like Python lists, one index or slice per axis, and a slice keeps
-# the axis while a single index removes it. Slices are views too.
+# One index or slice per axis, as with Python lists; a slice keeps the axis, a single
+# index removes it. Slices are views too.
 
 # %%
 g = torch.arange(20).view(4, 5)
@@ -446,8 +526,8 @@ print(g[-1, -2:])  # last row, last two columns
 print(g[:, 1:2].shape, g[:, 1].shape)  # a slice keeps the axis, an index drops it
 
 # %% [markdown]
-# Two more kinds of indexing copy instead of viewing: a tensor of booleans picks the
-# cells where it is True (a **mask**), and a tensor of integers picks those positions.
+# Indexing with a tensor copies instead: booleans pick the cells where they are True
+# (a **mask**), integers pick those positions.
 
 # %%
 print(g[g % 3 == 0])  # every multiple of 3, as a flat tensor
@@ -459,10 +539,17 @@ print(g)
 # ## Reductions along a dimension
 #
 # A **reduction** combines many numbers into one: `sum`, `mean`, `max`, `min`,
-# `prod`. Without arguments it reduces the whole tensor. With `dim=d` it reduces
-# along axis d only, and that axis disappears from the shape. This took me a while:
-# `dim=0` does *not* give one number per row. It runs down axis 0, so it gives one
-# number per column.
+# `prod`. Without arguments it reduces the whole tensor; with `dim=d` it reduces along
+# axis d only, and that axis disappears from the shape.
+#
+# <details class="question"><summary>Predict: <code>scores</code> has shape (2, 3).
+# What shape does <code>scores.sum(dim=0)</code> have?</summary>
+#
+# (3,): one number per column. `dim=0` is the axis that disappears: the sum runs down
+# axis 0, over the rows, and what is left is the other axis, of length 3. This took me
+# a while; the figure after the cell shows it.
+#
+# </details>
 
 # %%
 scores = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])  # shape (2, 3)
@@ -473,12 +560,27 @@ best = scores.max(dim=1)  # the largest value of each row, and where it was
 print(best.values, best.indices)
 print(scores.argmax(dim=1))  # the classic "which class wins" of lesson 1
 
+# %% tags=["plot"]
+down = {(0, 1): MARKED, (1, 1): MARKED}  # the numbers of one result cell
+along = {(0, j): MARKED for j in range(3)}
+show_row(
+    [
+        (scores, "scores: (2, 3)\nsum(dim=0) runs down", {"fills": down}),
+        "→",
+        (scores.sum(dim=0).view(1, 3), "(3,)", {"fills": {(0, 1): MARKED}}),
+        " ",
+        (scores, "scores: (2, 3)\nsum(dim=1) runs along", {"fills": along}),
+        "→",
+        (scores.sum(dim=1).view(2, 1), "(2,)", {"fills": {(0, 0): MARKED}}),
+    ],
+    figsize=(8, 2.3),
+)
+
 # %% [markdown]
-# `keepdim=True` keeps the reduced axis with length 1, and that is exactly what makes
-# the result broadcast back against the original: `scores / scores.sum(dim=1,
-# keepdim=True)` divides every row by its own total. Without keepdim, a shape (2,)
-# would be lined up with the *last* axis, of length 3, and fail (or, with a square
-# matrix, quietly divide by the wrong totals).
+# `keepdim=True` keeps the reduced axis with length 1, so the result broadcasts back:
+# `scores / scores.sum(dim=1, keepdim=True)` divides every row by its own total.
+# Without keepdim, the (2,) totals line up with the *last* axis, of length 3, and fail
+# (with a square matrix they would quietly divide by the wrong totals).
 
 # %%
 print(scores / scores.sum(dim=1, keepdim=True))
@@ -490,11 +592,9 @@ except RuntimeError as error:
 # %% [markdown]
 # ## exp, log and a stable softmax
 #
-# `torch.exp` and `torch.log` are element-wise, and they undo each other. `exp` turns
-# any number into a positive one and turns sums into products; `log` turns products
-# into sums, which is why probabilities are so often handled as logarithms: a product
-# of many small probabilities underflows to 0, while the sum of their logs is a
-# perfectly ordinary number.
+# `torch.exp` and `torch.log` are element-wise and undo each other. `log` turns
+# products into sums, which is why probabilities are often handled as logarithms: a
+# product of many small probabilities underflows to 0, the sum of their logs does not.
 
 # %%
 x = torch.tensor([-2.0, 0.0, 1.0, 3.0])
@@ -505,12 +605,12 @@ probabilities = torch.full((200,), 0.01)
 print("product:", probabilities.prod().item(), " sum of logs:", probabilities.log().sum().item())
 
 # %% [markdown]
-# The network of lesson 1 ended with one score per class. To read those scores as
-# probabilities I need them positive and summing to 1. The **softmax** does that:
+# Lesson 1's network ended with one score per class. To read the scores as
+# probabilities they must be positive and sum to 1. The **softmax** does that:
 #
 # $$\mathrm{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}.$$
 #
-# The largest score gets the largest probability, and the order never changes. My
+# The order never changes, and the largest score gets the largest probability. My
 # first version came straight from the formula:
 
 
@@ -526,78 +626,86 @@ print(softmax_naive(torch.tensor([1000.0, 1000.0])))
 print(softmax_naive(torch.tensor([-1000.0, -1000.0])))
 
 # %% [markdown]
-# The first two look right. The last two should obviously be [0.5, 0.5], since the
-# two scores are equal, but they came out as nan, "not a number". The culprit is
-# `exp`: $e^{1000}$ is far beyond the largest float32 (about $3.4 \times 10^{38}$, so
-# anything above $e^{88.7}$ overflows) and becomes inf, and inf / inf is nan. In the
-# other direction $e^{-1000}$ underflows to 0, and 0 / 0 is nan as well.
+# The last two should be [0.5, 0.5], the two scores being equal, but came out as nan,
+# "not a number". $e^{1000}$ is far beyond the largest float32 (about $3.4 \times
+# 10^{38}$, so anything above $e^{88.7}$ overflows) and becomes inf, and inf / inf is
+# nan. In the other direction $e^{-1000}$ underflows to 0, and 0 / 0 is nan too.
 
 # %%
 print(torch.exp(torch.tensor([88.0, 89.0, -1000.0])))
 print(torch.finfo(torch.float32).max)
 
 # %% [markdown]
-# Scores of 1000 are not exotic: an untrained network can easily produce them. The
-# way out is a property of the formula. If I subtract the same number $c$ from every
-# score, each $e^{x_i - c}$ equals $e^{x_i} e^{-c}$, and the common factor $e^{-c}$
-# cancels between the top and the bottom of the fraction. So the softmax does not
-# change at all, but the numbers going into `exp` do:
+# Scores above 88.7 are easy to get. Here is a layer of 10 neurons as PyTorch creates
+# it (`nn.Linear`, lesson 4), fed a 28 × 28 picture whose pixels were left at 0 to 255
+# instead of being scaled to 0 to 1:
 
 # %%
-shifted = torch.tensor([1.0, 2.0, 3.0]) + 500
-print(softmax_naive(torch.tensor([1.0, 2.0, 3.0])))
-print(softmax_naive(shifted - 500))
+layer = torch.nn.Linear(784, 10)
+raw = layer(torch.randint(0, 256, (784,)).float()).detach()
+print("scores from", round(raw.min().item()), "to", round(raw.max().item()))
+print(softmax_naive(raw))
 
 # %% [markdown]
-# Choosing $c$ well makes every overflow impossible: with the right choice the
-# largest exponent is exactly 0. Writing that stable softmax, for any `dim` of a
-# tensor of any shape, is an exercise. One trap I want to remember for it: in a batch,
-# every row needs its own shift, and that is where `keepdim=True` comes in again.
+# The way out is a property of the formula. Subtract the same number $c$ from every
+# score: each $e^{x_i - c}$ is $e^{x_i} e^{-c}$, and the common factor $e^{-c}$ cancels
+# between the top and the bottom of the fraction. The softmax does not change, but the
+# numbers going into `exp` do. With $c$ the largest score, the largest exponent is 0:
+
+# %%
+x = torch.tensor([1.0, 2.0, 3.0])
+print(softmax_naive(x), softmax_naive(x - x.max()))  # the same: the shift cancels
+big = x + 1000
+print(softmax_naive(big), softmax_naive(big - big.max()))  # nan, then the right answer
+
+# %% [markdown]
+# [1001, 1002, 1003] gets exactly the probabilities of [1, 2, 3], as it should. The
+# stable softmax, for any `dim` of a tensor of any shape, is an exercise; in a batch,
+# every row needs its own shift, which is where `keepdim=True` comes in again.
 #
 # ## Norms
 #
 # The **norm** of a vector is its length. The usual one, the L2 or Euclidean norm, is
 # the square root of the sum of squares, Pythagoras in any number of dimensions; the
-# L1 norm adds up absolute values. `torch.linalg.vector_norm` (or the shorter
-# `Tensor.norm`) computes them, along any axis.
+# L1 norm adds up absolute values. `torch.linalg.vector_norm` computes them along any
+# axis (the older `torch.norm` is deprecated, says its documentation).
 
 # %%
+norm = torch.linalg.vector_norm
 v = torch.tensor([3.0, 4.0])
-print(v.norm(), torch.sqrt((v**2).sum()), torch.linalg.vector_norm(v, ord=1))
+print(norm(v), torch.sqrt((v**2).sum()), norm(v, ord=1))
 
 rows3 = torch.tensor([[3.0, 4.0, 0.0], [1.0, 1.0, 1.0]])
-print(rows3.norm(dim=1), rows3.norm(dim=1, keepdim=True).shape)
+print(norm(rows3, dim=1), norm(rows3, dim=1, keepdim=True).shape)
 
 # %% [markdown]
 # Dividing a vector by its norm gives a **unit vector**: the same direction, length 1.
-# That is called normalising, and it comes up whenever only the direction matters; the
-# dot product of two unit vectors is the cosine of the angle between them, a common
-# measure of how similar two embeddings are.
+# The dot product of two unit vectors is the cosine of the angle between them, a
+# common measure of how similar two embeddings are.
 
 # %%
-units = rows3 / rows3.norm(dim=1, keepdim=True)
-print(units, units.norm(dim=1))
+units = rows3 / norm(rows3, dim=1, keepdim=True)
+print(units, norm(units, dim=1))
 print("cosine similarity:", (units[0] * units[1]).sum().item())
 
 # %% [markdown]
-# And then I normalised a batch in which one vector happened to be all zeros:
+# And then I normalised a batch in which one vector was all zeros:
 
 # %%
 batch = torch.tensor([[0.0, 0.0], [3.0, 4.0]])
-print(batch / batch.norm(dim=1, keepdim=True))
+print(batch / norm(batch, dim=1, keepdim=True))
 
 # %% [markdown]
-# Zero divided by zero again, and one nan is enough to spoil everything computed from
-# it later. PyTorch's `F.normalize` guards against it with a tiny number `eps`: it
+# Zero divided by zero again, and one nan spoils everything computed from it later.
+# PyTorch's `F.normalize` guards against it with a tiny number `eps`: it
 # divides by $\max(\lVert x \rVert, \varepsilon)$, so a zero vector stays zero and a
 # vector shorter than eps is divided by eps instead of by its own length. My own
 # `normalize` in the exercises has to behave exactly the same way.
 #
 # ## NumPy interop
 #
-# Most of Python's numerical world speaks NumPy. Going between the two is cheap:
-# `torch.from_numpy` and `.numpy()` share the same memory instead of copying, so a
-# change on one side shows on the other.
+# `torch.from_numpy` and `.numpy()` share memory with the other side instead of
+# copying, so a change on one side shows on the other:
 
 # %%
 array = np.array([1.0, 2.0, 3.0])
@@ -615,18 +723,16 @@ array[2] = 0.0
 print(copied)
 
 # %% [markdown]
-# Two gotchas: NumPy arrays are float64 by default, so tensors built from them are
-# too (and mixing them with float32 weights costs speed or raises errors in some
-# layers); and `.numpy()` only works for tensors on the CPU that are not tracking
-# gradients, which is where `.cpu()` and, in the next lesson, `.detach()` come in.
+# Two gotchas: NumPy's floats are float64, so tensors built from them are too; and
+# `.numpy()` only works for CPU tensors that do not track gradients, which is where
+# `.cpu()` and, in the next lesson, `.detach()` come in.
 #
 # ## Moving work to a GPU
 #
-# A GPU runs thousands of simple arithmetic operations in parallel, which is exactly
-# what tensor operations are. Using one takes two steps: pick the device, and create
-# or move the tensors there with `.to(device)` or `device=...`. The rest of the code
-# does not change. I write the choice so that it also works on a machine without a
-# GPU, such as the one that built this page:
+# A GPU runs thousands of simple arithmetic operations in parallel, which is what
+# tensor operations are. Pick the device, create or move the tensors there with
+# `.to(device)` or `device=...`, and the rest of the code does not change. Written so
+# that it also works without a GPU, like the machine that built this page:
 
 # %%
 if torch.cuda.is_available():
@@ -642,64 +748,35 @@ product = big @ big
 print(product.device, product.shape)
 
 # %% [markdown]
-# Every operand of an operation has to be on the same device; a CPU tensor and a GPU
-# tensor cannot be added. Results stay on the GPU until I ask for them back with
-# `.cpu()` (or `.item()` for a single number), and that copy is slow enough that I
-# should not do it inside a loop without reason.
-
-# %%
-on_cpu = torch.ones(3)
-on_device = torch.ones(3, device=device)
-if device.type == "cpu":
-    print("no GPU here, so both tensors are on the CPU:", (on_cpu + on_device).device)
-else:
-    try:
-        on_cpu + on_device
-    except RuntimeError as error:
-        print("RuntimeError:", str(error).splitlines()[0])
-    print((on_cpu.to(device) + on_device).cpu())
-
-# %% [markdown]
-# This is also why the course's exercises must keep the input's device: a helper that
-# creates a new tensor (like the luminance weights of the grey image) has to create it
-# on the same device, and with the same dtype, as its input. The grader runs every
-# tensor exercise on the CPU and, when the machine has one, on a GPU as well.
+# Tensors are never moved between devices behind my back: adding a CPU tensor of
+# shape (3,) to a GPU tensor raises an error, and I move one of them with `.to()`
+# first. PyTorch's documentation names one exception ([Tensor Attributes,
+# torch.device](https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-device)):
+# a CPU tensor with no axes at all, like `torch.tensor(2.0)`, is copied to the GPU
+# automatically, because that costs nothing. This page was built without a GPU, so I
+# cannot show either here. Results stay on the GPU until I ask for them with `.cpu()`
+# (or `.item()` for one number), a copy slow enough to keep out of tight loops.
+#
+# It is also why the exercises keep the input's device: a helper that creates a new
+# tensor (like the luminance weights of the grey image) has to create it on the
+# input's device, with its dtype. The grader runs every tensor exercise on the CPU
+# and, when the machine has one, on a GPU as well.
 #
 # ## What I have now
 #
-# A tensor is a block of numbers with a shape, a dtype and a device. Operations work on
-# whole tensors, element by element; broadcasting stretches axes of length 1 so that
-# different shapes can meet; `@` is the row-times-column product that a layer of
-# neurons computes; views reshape without copying; reductions collapse one axis;
-# `exp` overflows unless I shift its inputs first; norms measure length and need an
-# eps near zero. With this, a whole layer of lesson 1 is `x @ W.T + b`, for a whole
-# batch at once.
-#
-# What I still cannot do is *find* W and b. Lesson 1 promised that they come from
-# nudging every weight in the direction that makes the loss smaller, which needs the
-# derivative of the loss with respect to every weight. Working those out by hand for
-# a network with thousands of weights is out of the question, so next I want to know
-# how PyTorch computes them for me.
+# A tensor is a block of numbers with a shape, a dtype and a device; broadcasting
+# lets shapes meet; `@` is what a layer computes, so a whole layer of lesson 1 is
+# `x @ W.T + b` for a whole batch. What I cannot do yet is *find* W and b: that needs
+# the derivative of the loss for every weight, and next I want PyTorch to compute them.
 #
 # ## Exercises
 #
-# The exercises live in `exercises/lesson2/tensor_ops.py`. Each function keeps the
-# dtype and the device of its input:
-#
-# - `broadcast_shape(a, b)`: the shape two shapes broadcast to, worked out by the
-#   rules (see "Broadcasting"), with a `ValueError` that names both shapes when they
-#   do not fit.
-# - `matmul(a, b)`: the matrix product with broadcast batch dimensions, built only
-#   from broadcasting, element-wise multiplication and `sum` (see "Matrix
-#   multiplication").
-# - `softmax(x, dim=-1)`: a softmax that survives scores of ±1000 (see "exp, log and
-#   a stable softmax").
-# - `normalize(x, dim=-1, eps=1e-12)`: L2 normalisation like `F.normalize` (see
-#   "Norms").
-# - `to_grayscale(images)`: a batch of RGB images to luminance, (N, 3, H, W) to
-#   (N, 1, H, W) (see "What the axes mean").
-#
-# A failing test names the call, what it expected and what came back.
+# Five functions, each keeping the dtype and the device of its input:
+# `broadcast_shape(a, b)` by the rules, with a `ValueError` naming both shapes when
+# they do not fit; `matmul(a, b)` from broadcasting, `*` and `sum`; a `softmax(x,
+# dim=-1)` that survives scores of ±1000; `normalize(x, dim=-1, eps=1e-12)` like
+# `F.normalize`; and `to_grayscale(images)`, (N, 3, H, W) to (N, 1, H, W). A failing
+# test names the call, what it expected and what came back.
 
 # %% [markdown]
 # ## Credits and further reading

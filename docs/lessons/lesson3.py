@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 import torch
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
+from grader.figures import training_loop  # lesson 1's picture of the training loop
+
 set_matplotlib_formats("retina")  # sharp figures on high-resolution screens
 plt.rcParams.update(
     {
@@ -132,7 +134,7 @@ print("the gradient's direction", (gradient / gradient.norm()).tolist(),
 # drawn as an arrow at a few points, shows the arrows always crossing the contour
 # lines at right angles, pointing uphill:
 
-# %%
+# %% tags=["plot"]
 xs = torch.linspace(-3, 3, 121)
 ys = torch.linspace(0.5, 4, 121)
 grid_x, grid_y = torch.meshgrid(xs, ys, indexing="xy")
@@ -213,19 +215,21 @@ def descend(lr, start=-1.0, steps=12):
 for lr in (0.05, 0.3, 0.9, 1.05):
     print(f"lr={lr:<5} " + " ".join(f"{v:6.2f}" for v in descend(lr)[:9]))
 
-# %%
+# %% tags=["plot"]
 curve_w = torch.linspace(-2.5, 8.5, 200)
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), sharey=True)
-for ax, lr in zip(axes, (0.05, 0.3, 0.9, 1.05), strict=True):
+fig, axes = plt.subplots(2, 2, figsize=(8, 5.4), sharey=True)
+for ax, lr in zip(axes.flat, (0.05, 0.3, 0.9, 1.05), strict=True):
     path = torch.tensor(descend(lr))
     ax.plot(curve_w, (curve_w - 3) ** 2, color="#adb5bd")
     ax.plot(path, (path - 3) ** 2, "o-", color="#e8590c", markersize=4, linewidth=1)
     ax.plot(path[0], (path[0] - 3) ** 2, "s", color="black", label="start")
     ax.set_title(f"learning rate {lr}")
-    ax.set_xlabel("w")
     ax.set_ylim(-2, 45)
-axes[0].set_ylabel("loss (w - 3)²")
-axes[0].legend(loc="upper right")
+for ax in axes[1]:
+    ax.set_xlabel("w")
+for ax in axes[:, 0]:
+    ax.set_ylabel("loss (w - 3)²")
+axes[0, 0].legend(loc="upper right")
 plt.tight_layout()
 plt.show()
 
@@ -244,11 +248,31 @@ plt.show()
 # to the minimum by $1 - 2\eta$: anything above $\eta = 1$ diverges. Real losses give
 # no such formula, which is why the learning rate is the first thing to tune.
 #
+# <details class="question"><summary>Predict: and with a learning rate of exactly 1.0,
+# starting from w = -1?</summary>
+#
+# It never settles and never runs away. One step multiplies the distance to 3 by
+# $1 - 2 \cdot 1 = -1$: the same distance, on the other side. From -1 (4 below the
+# minimum) it jumps to 7 (4 above), then back to -1, forever.
+#
+# </details>
+
+# %%
+print(descend(1.0)[:6])
+#
 # ## Gradients accumulate, so zero them
 #
 # The line `w.grad = None` above matters more than it looks. `backward()` does not
-# *store* the gradient in `.grad`; it *adds* to whatever is there. I found out by
-# calling it twice:
+# *store* the gradient in `.grad`; it *adds* to whatever is there.
+#
+# <details class="question"><summary>Predict: w = 1 and the loss (w - 3)², computed
+# and backpropagated three times in a row, without touching w. What is
+# <code>w.grad</code> after each <code>backward()</code>?</summary>
+#
+# -4, then -8, then -12. The derivative is $2(w - 3) = -4$ each time, and each call
+# adds it to what `.grad` already holds.
+#
+# </details>
 
 # %%
 w = torch.tensor(1.0, requires_grad=True)
@@ -259,9 +283,38 @@ for attempt in range(3):
 
 # %% [markdown]
 # The true derivative at w = 1 is $2(1 - 3) = -4$ every time, but `.grad` holds the
-# running total. This is on purpose: when one weight is used in several places, or
-# when a batch is processed in pieces, the contributions are meant to add up. But
-# between two steps of gradient descent, the old gradient belongs to the old weights.
+# running total. Why would anyone want that? Not for a weight used in several places:
+# within one backward pass, autograd already adds up the contributions of every use.
+
+# %%
+w = torch.tensor(1.0, requires_grad=True)
+(2 * w + 3 * w).backward()  # w used twice in one graph
+print("one backward, w used twice:", w.grad.item())
+
+# %% [markdown]
+# One call, and `.grad` is 2 + 3 = 5. Adding up across calls is for something else:
+# a batch too big to go through the network at once. I split it into pieces (often
+# called micro-batches), run forward and backward on each, and let `.grad` collect the
+# sum. With each piece's loss divided by the number of pieces, the sum is exactly the
+# gradient of the whole batch's mean loss:
+
+# %%
+xs4 = torch.tensor([1.0, 2.0, 3.0, 4.0])
+ys4 = torch.tensor([2.0, 3.0, 7.0, 9.0])
+w = torch.tensor(1.0, requires_grad=True)
+((w * xs4 - ys4) ** 2).mean().backward()
+print("whole batch at once:  ", w.grad.item())
+
+w.grad = None
+for piece_x, piece_y in zip(xs4.split(2), ys4.split(2), strict=True):
+    (((w * piece_x - piece_y) ** 2).mean() / 2).backward()  # adds to w.grad
+print("two pieces, two calls:", w.grad.item())
+
+# %% [markdown]
+# Two losses, two `backward()` calls, and `.grad` holds the gradient of their sum, the
+# same as one `backward()` on the sum: the same goes for a model trained on several
+# losses at once. But between two steps of gradient descent, the old gradient belongs
+# to the old weights.
 # So after every update the gradient must be reset, either to None (`w.grad = None`)
 # or to zeros (`w.grad.zero_()`); the optimisers of `torch.optim` call this
 # `zero_grad()`.
@@ -290,10 +343,19 @@ c = a * 3
 print("outside:", c.requires_grad, c.grad_fn)
 print("detached:", c.detach().requires_grad, c.detach().grad_fn)
 
-# y = a * a, but the second factor is treated as a constant
+# %% [markdown]
+# <details class="question"><summary>Predict: with a = 2, what does autograd give as
+# the derivative of <code>a * a.detach()</code>?</summary>
+#
+# 2, not $2a = 4$. The detached factor is a constant to autograd, so it sees $a \cdot
+# c$ with $c = 2$, whose derivative is $c = 2$. The value is still $a^2 = 4$.
+#
+# </details>
+
+# %%
 y = a * a.detach()
 y.backward()
-print("d(a * a.detach())/da =", a.grad.item(), "instead of 2a =", 2 * a.item())
+print("value", y.item(), " d(a * a.detach())/da =", a.grad.item(), " 2a =", 2 * a.item())
 
 # %% [markdown]
 # `detach()` is also the way out to the rest of Python: a tensor that requires
@@ -302,8 +364,16 @@ print("d(a * a.detach())/da =", a.grad.item(), "instead of 2a =", 2 * a.item())
 #
 # ## Fitting a line by gradient descent
 #
-# Time to find parameters from data. I made 40 noisy points along the line
-# $y = 2x - 1$ and pretended not to know the line. The model is $\hat y = wx + b$, and
+# Time to find parameters from data, with the loop of lesson 1; autograd now does
+# the two boxes on the bottom row, which I had to estimate by nudging there:
+
+# %% tags=["plot"]
+training_loop({"gradients", "update"})
+plt.show()
+
+# %% [markdown]
+# I made 40 noisy points along the line $y = 2x - 1$ and pretended not to know the
+# line. The model is $\hat y = wx + b$, and
 # the loss is the **mean squared error**, the average of the squared vertical
 # distances between the points and the line:
 #
@@ -347,7 +417,7 @@ print(f"least squares: w = {best_w.item():.3f}, b = {best_b.item():.3f}")
 # (w, b) plane and watch the walk go down it. On the right, the same walk as lines
 # through the data:
 
-# %%
+# %% tags=["plot"]
 ws = torch.linspace(-0.5, 3.5, 161)
 bs = torch.linspace(-2.5, 1.0, 141)
 grid_w, grid_b = torch.meshgrid(ws, bs, indexing="xy")
@@ -355,7 +425,7 @@ surface = ((grid_w[..., None] * points_x + grid_b[..., None] - points_y) ** 2).m
 path_w = [h[0] for h in history]
 path_b = [h[1] for h in history]
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+fig, (left, right) = plt.subplots(1, 2, figsize=(8.1, 3.6))
 filled = left.contourf(grid_w, grid_b, surface, levels=30, cmap="viridis")
 fig.colorbar(filled, ax=left, label="mean squared error")
 left.plot(path_w, path_b, "o-", color="#ff922b", markersize=3, linewidth=1.2)
@@ -462,11 +532,58 @@ print("BrokenExp passes gradcheck:",
 # %% [markdown]
 # The same recipe works for operations with several inputs: backward then returns one
 # gradient per input of forward, and each gradient has exactly the shape of its input.
-# That shape rule is my best guide for the exercises. For a layer computing
-# `x @ weight.T + bias`, with x of shape (N, in) and weight (out, in), the gradient
-# for weight must come out as (out, in) and the gradient for bias as (out,), and
-# there are not many ways to combine grad_output, of shape (N, out), with x to get
-# there.
+#
+# ### Working a layer's backward by hand
+#
+# Before the exercise, I worked through the backward of a layer computing
+# `x @ weight.T + bias` on the smallest example that shows everything: one input row
+# with 3 numbers, a weight of shape (2, 3), 2 outputs. Written out, output $j$ is
+#
+# $$y_j = \sum_i W_{ji}\, x_i + b_j .$$
+#
+# To know what backward receives, I made the loss $L = \sum_j g_j y_j$ for numbers
+# $g_j$ of my choice: then $\partial L / \partial y_j = g_j$, so `grad_output` is
+# exactly g. The chain rule, one entry at a time:
+#
+# - $b_j$ only appears in $y_j$, with slope 1: $\partial L / \partial b_j = g_j$;
+# - $W_{ji}$ only appears in $y_j$, multiplied by $x_i$: $\partial L / \partial W_{ji}
+#   = g_j x_i$;
+# - $x_i$ appears in every output, multiplied by $W_{ji}$ in $y_j$, and the uses add
+#   up: $\partial L / \partial x_i = \sum_j g_j W_{ji}$.
+#
+# <details class="question"><summary>Predict: before the numbers, what shape must the
+# gradient for <code>weight</code> have, and how many numbers does the gradient for
+# <code>x</code> hold?</summary>
+#
+# The weight's gradient has the weight's shape, (2, 3): one number per weight, 6 in
+# all. The gradient for x has x's shape, (1, 3): 3 numbers, one per input, each a sum
+# over the 2 outputs.
+#
+# </details>
+#
+# Here are those three formulas computed with plain loops, next to what autograd finds
+# for the same layer:
+
+# %%
+x1 = torch.tensor([[1.0, 2.0, 3.0]], requires_grad=True)  # (1, 3): one row, in = 3
+W = torch.tensor([[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]], requires_grad=True)  # (2, 3)
+bias = torch.tensor([0.5, -1.0], requires_grad=True)  # (2,)
+g = torch.tensor([[1.0, -2.0]])  # the grad_output I chose, (1, 2)
+(g * (x1 @ W.T + bias)).sum().backward()
+
+by_hand_b = [g[0, j].item() for j in range(2)]
+by_hand_W = [[g[0, j].item() * x1[0, i].item() for i in range(3)] for j in range(2)]
+by_hand_x = [sum(g[0, j].item() * W[j, i].item() for j in range(2)) for i in range(3)]
+print("bias:  ", by_hand_b, "autograd", bias.grad.tolist())
+print("weight:", by_hand_W, "autograd", W.grad.tolist())
+print("x:     ", by_hand_x, "autograd", x1.grad.tolist())
+
+# %% [markdown]
+# They agree. With a batch of N rows, each row makes its own outputs and its own terms
+# of exactly this form, and since every row uses the same weights and biases, their
+# contributions add up over the rows (autograd's "several uses" again). The exercise
+# asks for the three gradients of a whole batch as tensor operations; the shape rule is
+# my best check: x (N, in), weight (out, in), bias (out,), and grad_output (N, out).
 #
 # ## What I have now
 #
