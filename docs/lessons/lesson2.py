@@ -1,11 +1,10 @@
 # %% [markdown]
 # # Lesson 2: Tensors
 #
-# In lesson 1 every neuron was a Python loop over a list of floats. That was fine for
-# three inputs, but a small photo is already 150,528 numbers, and a network touches
-# each of them many times. So today I learn the one data structure PyTorch is built
-# on, the **tensor**: a block of numbers with a shape, stored in one piece of memory,
-# and operated on all at once instead of one number at a time.
+# In lesson 1 every neuron was a Python loop over a list of floats: fine for three
+# inputs, hopeless for a photo of 150,528 numbers. So today I learn the data structure
+# PyTorch is built on, the **tensor**: a block of numbers with a shape, in one piece of
+# memory, operated on all at once.
 #
 # The plan: axes and what they mean; shape, dtype and device; element-wise arithmetic,
 # broadcasting and the matrix product; reshaping, slicing and reducing; `exp`, `log`
@@ -36,9 +35,8 @@ print(torch.__version__)
 # %% [markdown]
 # ## A box of numbers with axes
 #
-# I start by handing `torch.tensor` nested lists, from no nesting at all to two
-# levels, and asking each result how many axes (dimensions) it has and how long each
-# axis is.
+# `torch.tensor` takes nested lists; each result knows how many axes (dimensions) it
+# has and how long each one is:
 
 # %%
 scalar = torch.tensor(3.5)
@@ -49,10 +47,9 @@ for name, t in [("scalar", scalar), ("vector", vector), ("matrix", matrix)]:
     print(f"{name:7} ndim={t.ndim}  shape={tuple(t.shape)}")
 
 # %% [markdown]
-# A scalar has no axes, a vector has one, a matrix two, and nothing stops me at two:
-# "tensor" is simply the general word for an n-dimensional array. The shape is the
-# list of axis lengths, outermost first. `matrix` has shape (2, 3): two rows, and each
-# row holds three numbers. A number inside is reached with one index per axis:
+# "Tensor" is the general word for an n-dimensional array. The shape lists the axis
+# lengths, outermost first: `matrix` is (2, 3), two rows of three numbers. One index
+# per axis reaches a number:
 
 # %%
 print(matrix[1, 2])  # row 1, column 2 (counting from 0)
@@ -62,19 +59,16 @@ print(matrix[1, 2].item())  # .item() turns a one-number tensor into a Python fl
 # ## What the axes mean
 #
 # The numbers do not know what they stand for; the meaning of each axis is a
-# convention between me and my code. Images show this best.
+# convention. Images show it best:
 #
-# - A **grey image** is a 2-D tensor of shape (H, W): one brightness per pixel, H rows
-#   of W pixels.
-# - A **colour image** adds an axis for the **channels**, red, green and blue. PyTorch
-#   puts it first: (3, H, W). Each channel on its own is a grey-looking image that
-#   says how much of that colour every pixel has.
-# - Networks look at many images at once, so a **batch** adds another axis in front:
-#   (N, 3, H, W), N images stacked.
-# - A **video** adds time, one frame after another: (N, T, 3, H, W).
+# - a **grey image** is (H, W): H rows of W pixels, one brightness each;
+# - a **colour image** adds an axis for the **channels**, red, green and blue, first
+#   in PyTorch: (3, H, W);
+# - a **batch** of images adds another axis in front: (N, 3, H, W);
+# - a **video** adds time: (N, T, 3, H, W).
 #
-# To see this I painted a batch of three tiny 16 × 16 pictures with code: a colour
-# ramp, a yellow disc and blue stripes.
+# I painted a batch of three 16 × 16 pictures with code: a colour ramp, a yellow disc
+# and blue stripes.
 
 # %%
 H = W = 16
@@ -124,14 +118,12 @@ show_batch(images)
 
 # %% [markdown]
 # Down a row changes the first index (which image), across the last three columns the
-# second (which channel), and inside each square the last two pick the pixel. The
-# yellow disc is bright in red and green and nearly absent in blue: yellow light is
-# red plus green.
+# second (which channel); inside each square the last two pick the pixel. The yellow
+# disc is bright in red and green, not in blue: yellow light is red plus green.
 #
-# A first grey version of a colour image is the average of its channels. Eyes see
-# green as much brighter than blue, so the usual **luminance** weights them
-# $0.299\,R + 0.587\,G + 0.114\,B$ instead: one of this lesson's exercises, for a
-# whole batch at once. Here is the plain average over axis 1, the channels:
+# The plain average of the channels is a grey image; eyes see green brighter than
+# blue, so **luminance** weights them $0.299\,R + 0.587\,G + 0.114\,B$ instead (an
+# exercise). The average over axis 1, the channels:
 
 # %%
 grey = images.mean(dim=1, keepdim=True)
@@ -140,8 +132,8 @@ print(tuple(grey.shape))  # (N, 1, H, W): still a batch of images, with one chan
 # %% [markdown]
 # ## Shape, dtype and device
 #
-# Besides its shape, every tensor carries two more facts: its **dtype**, the kind of
-# number stored in every cell, and its **device**, the memory it lives in.
+# Every tensor also has a **dtype**, the kind of number in every cell, and a
+# **device**, the memory it lives in.
 
 # %%
 t = torch.tensor([1.0, 2.0])
@@ -150,11 +142,10 @@ print(torch.tensor([1, 2]).dtype, torch.tensor([True, False]).dtype)
 print(torch.tensor([1.0, 2.0], dtype=torch.float64).dtype)
 
 # %% [markdown]
-# Floats default to `float32`: 4 bytes each, about 7 significant digits, plenty for
-# deep learning and half the size of Python's own floats (`float64`). Integers default
-# to `int64`. Training on GPUs often goes lower still, to `float16` or `bfloat16`, at 2
-# bytes a number. `.to(dtype)` converts. When two dtypes meet in one operation,
-# PyTorch promotes them to a common one by rules its documentation lists ([type
+# Floats default to `float32` (4 bytes, about 7 digits, half of Python's `float64`),
+# integers to `int64`; GPU training often uses `float16` or `bfloat16`, 2 bytes a
+# number. `.to(dtype)` converts. When two dtypes meet, PyTorch promotes them by the
+# rules of its documentation ([type
 # promotion](https://docs.pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc)).
 #
 # <details class="question"><summary>Predict: an int64 tensor plus a float32 tensor.
@@ -177,26 +168,19 @@ for dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
     print(f"{dtype!s:15} 1/3 ≈ {third.to(dtype).item():.17f}")
 
 # %% [markdown]
-# `float16` keeps three correct digits of 1/3, `bfloat16` barely two (it trades
-# precision for a float32-sized range), `float32` seven and `float64` sixteen.
-#
-# The device is where the numbers are: the CPU's memory, an NVIDIA GPU (`cuda`), or
-# the GPU of an Apple-silicon Mac (`mps`). The last section moves work to a GPU.
+# `float16` keeps three correct digits of 1/3, `bfloat16` two (for a float32-sized
+# range), `float32` seven, `float64` sixteen. The device is the CPU's memory, an NVIDIA
+# GPU (`cuda`) or an Apple-silicon GPU (`mps`); the last section comes back to it.
 #
 # ## Element-wise operations
 #
-# Arithmetic between two tensors of the same shape happens cell by cell: the first
-# number with the first, the second with the second. No loop in sight.
+# Arithmetic between tensors of the same shape happens cell by cell, with no loop:
 
 # %%
 a = torch.tensor([1.0, 2.0, 3.0, 4.0])
 b = torch.tensor([10.0, 20.0, 30.0, 40.0])
-print(a + b)
-print(a * b)
-print(b / a)
-print(a**2)
+print(a + b, a * b, a**2)
 print(a > 2.5)  # comparisons give a tensor of booleans
-print(torch.sqrt(a), torch.maximum(a, torch.tensor([2.0, 2.0, 2.0, 2.0])))
 
 # %% [markdown]
 # `torch.sqrt`, `torch.exp` or `torch.relu` are element-wise too. A neuron's weighted
@@ -241,19 +225,16 @@ print(m + 0.5)
 #
 # 1. Line the two shapes up **from the right**, last axis under last axis.
 # 2. If one shape is shorter, pretend it has extra axes of length 1 on its left.
-# 3. Now compare axis by axis: two lengths fit when they are **equal**, or when one of
-#    them is **1**. A length-1 axis is stretched to the other length by repeating its
-#    only slice. Any other pair is an error.
+# 3. Two lengths fit when they are **equal**, or when one of them is **1**, which is
+#    stretched to the other by repeating its only slice. Any other pair is an error.
 #
-# For `m + row` that is (2, 3) against (3,), padded to (1, 3): the 3s agree and the 1
-# stretches to 2. Now one where both operands stretch.
+# For `m + row`: (2, 3) against (3,), padded to (1, 3); the 1 stretches to 2.
 #
 # <details class="question"><summary>Predict: what shape does a (3, 1) tensor plus a
 # (4,) tensor give?</summary>
 #
-# (3, 4). Lined up from the right, (3, 1) meets (4,), padded to (1, 4). The last axes
-# are 1 and 4: the 1 stretches to 4. The first axes are 3 and 1: the 1 stretches to 3.
-# Each operand is stretched along a different axis, as the figure below shows.
+# (3, 4). (4,) is padded to (1, 4); last axes 1 and 4, the 1 stretches to 4; first
+# axes 3 and 1, the 1 stretches to 3. Each operand stretches along a different axis.
 #
 # </details>
 
@@ -318,26 +299,10 @@ show_row(
 )
 
 # %% [markdown]
-# Solid cells hold real numbers; the dashed ones are the copies broadcasting pretends
-# to make. It never makes them: `expand` shows the trick, a view whose stride (the
-# step in memory from one index to the next) is 0 along the stretched axis:
-
-# %%
-stretched = col.expand(3, 4)
-print(stretched)
-print("strides of col:", col.stride(), " of the expanded view:", stretched.stride())
-print("same memory:", stretched.data_ptr() == col.data_ptr())
-
-# %% [markdown]
-# With more axes the rules are the same:
-#
-# ```text
-#     a:  8  1  3
-#     b:     4  1      (padded on the left: 1  4  1)
-#   out:  8  4  3
-# ```
-#
-# When a pair of lengths is neither equal nor 1, PyTorch refuses and names the axis:
+# Solid cells hold real numbers; the dashed ones are the copies broadcasting acts as
+# if it made. With more axes the rules are the same: (8, 1, 3) and (4, 1) give (8, 4,
+# 3). When a pair of lengths is neither equal nor 1, PyTorch refuses and names the
+# axis:
 
 # %%
 print((torch.zeros(8, 1, 3) + torch.zeros(4, 1)).shape)
@@ -347,16 +312,14 @@ except RuntimeError as error:
     print("RuntimeError:", error)
 
 # %% [markdown]
-# Broadcasting makes short code: scaling each colour channel of a whole batch of
-# images is one multiplication by a (1, 3, 1, 1) tensor. It also makes silent bugs,
-# because shapes I never meant to combine can still be compatible. One exercise works
-# out the broadcast shape of two shapes by these rules.
+# Broadcasting makes short code (scaling each colour channel of a batch of images is
+# one multiplication by a (1, 3, 1, 1) tensor) and silent bugs, when shapes I never
+# meant to combine are compatible. An exercise applies these rules by hand.
 #
 # ## Matrix multiplication
 #
-# `a * b` on two matrices multiplies element by element. The **matrix product**
-# `a @ b` is something else: entry (i, j) of the result is the dot product of row i of
-# `a` with column j of `b`,
+# `a * b` multiplies element by element. The **matrix product** `a @ b` is something
+# else: entry (i, j) is the dot product of row i of `a` with column j of `b`,
 #
 # $$(AB)_{ij} = \sum_k A_{ik} B_{kj}.$$
 #
@@ -390,12 +353,10 @@ print("element-wise A * B:\n", A * B)
 print("matrix product A @ B:\n", A @ B)
 
 # %% [markdown]
-# With B a permutation matrix, `A @ B` swaps the columns of A, which element-wise
-# multiplication could never do. The product matters because a layer of neurons *is*
-# one: each neuron of lesson 1 took the dot product of the inputs with its row of
-# weights. Stack the rows into a weight matrix (out, in) and a batch of inputs into
-# (N, in), and the whole layer for the whole batch is `inputs @ weights.T + biases`.
-# One entry checked against the formula:
+# `A @ B` swapped A's columns, which no element-wise product can do. And a layer of
+# neurons *is* a matrix product: with the weights as rows of a (out, in) matrix and a
+# batch of inputs as (N, in), the layer is `inputs @ weights.T + biases`. One entry
+# checked against the formula:
 
 # %%
 inputs = torch.randn(5, 3)  # a batch of 5 inputs with 3 features each
@@ -407,8 +368,7 @@ print(tuple(outputs.shape), outputs[i, j].item(), by_hand.item())
 
 # %% [markdown]
 # `@` also works on stacks of matrices: every axis before the last two is a **batch
-# dimension**, and batch dimensions broadcast. A (10, 5, 3) stack times one (3, 2)
-# matrix multiplies each of the ten (5, 3) matrices by it:
+# dimension**, and batch dimensions broadcast:
 
 # %%
 stack = torch.randn(10, 5, 3)
@@ -428,10 +388,9 @@ except RuntimeError as error:
 #
 # ## Reshaping and views
 #
-# The same numbers can be seen through different shapes. `view` and `reshape`
-# **regroup** them: the numbers keep their order, row after row, and only where one
-# row ends and the next starts changes. One length may be -1, worked out from the
-# others.
+# `view` and `reshape` **regroup** the numbers: they keep their order, row after row,
+# and only where one row ends and the next starts changes. One length may be -1,
+# worked out from the others.
 
 # %%
 flat = torch.arange(12)
@@ -449,9 +408,9 @@ print(flat[:5])
 print("same memory:", grid.data_ptr() == flat.data_ptr())
 
 # %% [markdown]
-# `permute` is a different operation: it **rearranges** the axes, so that what was
-# axis 1 becomes axis 0, say; `.T` does that for the two axes of a matrix. The shape
-# can come out the same as a reshape's, the numbers do not.
+# `permute` **rearranges** the axes instead: what was axis 1 becomes axis 0, say
+# (`.T` does it for a matrix). The shape may come out the same as a reshape's; the
+# numbers do not.
 #
 # <details class="question"><summary>Predict: <code>g = torch.arange(6).view(2,
 # 3)</code>. Are <code>g.reshape(3, 2)</code> and <code>g.permute(1, 0)</code> the same
@@ -491,9 +450,17 @@ show_row(
 # %% [markdown]
 # Colour follows g's rows: the reshape mixes them (its middle row holds 2 from g's
 # first row and 3 from its second), the permute keeps each row whole, as a column.
-# That is the bug to watch for: images stored as (N, H, W, C) become (N, C, H, W) with
-# `permute(0, 3, 1, 2)`; a `reshape` to the same shape gives garbage without an error.
-#
+# The bug to watch for comes with images: matplotlib wants them channels last, (N, H,
+# W, C). Going back to (N, C, H, W), `permute` returns my batch, while a `reshape` to
+# the very same shape returns other pictures, without any error:
+
+# %%
+channels_last = images.permute(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
+print(tuple(channels_last.shape))
+print("permute back:", torch.equal(channels_last.permute(0, 3, 1, 2), images))
+print("reshape back:", torch.equal(channels_last.reshape(images.shape), images))
+
+# %% [markdown]
 # `unsqueeze` and `squeeze` add or remove axes of length 1 (the axes broadcasting
 # stretches). A permuted or transposed tensor is still a view, but its numbers are no
 # longer laid out row after row, so `view` refuses it; `reshape` copies when it has to.
@@ -519,10 +486,8 @@ print(transposed.reshape(12))
 # %%
 g = torch.arange(20).view(4, 5)
 print(g)
-print(g[1])  # row 1: shape (5,)
-print(g[:, 1])  # column 1: shape (4,)
+print(g[1], g[:, 1])  # row 1, column 1
 print(g[1:3, ::2])  # rows 1 and 2, every other column
-print(g[-1, -2:])  # last row, last two columns
 print(g[:, 1:2].shape, g[:, 1].shape)  # a slice keeps the axis, an index drops it
 
 # %% [markdown]
@@ -531,9 +496,7 @@ print(g[:, 1:2].shape, g[:, 1].shape)  # a slice keeps the axis, an index drops 
 
 # %%
 print(g[g % 3 == 0])  # every multiple of 3, as a flat tensor
-print(g[torch.tensor([0, 2, 3])])  # rows 0, 2 and 3
-g[g > 15] = -1  # masks can also be assigned to
-print(g)
+print(g[torch.tensor([0, 3])])  # rows 0 and 3
 
 # %% [markdown]
 # ## Reductions along a dimension
@@ -578,9 +541,9 @@ show_row(
 
 # %% [markdown]
 # `keepdim=True` keeps the reduced axis with length 1, so the result broadcasts back:
-# `scores / scores.sum(dim=1, keepdim=True)` divides every row by its own total.
-# Without keepdim, the (2,) totals line up with the *last* axis, of length 3, and fail
-# (with a square matrix they would quietly divide by the wrong totals).
+# below, every row is divided by its own total. Without keepdim the (2,) totals line
+# up with the *last* axis, of length 3, and fail (a square matrix would quietly divide
+# by the wrong totals).
 
 # %%
 print(scores / scores.sum(dim=1, keepdim=True))
@@ -593,25 +556,23 @@ except RuntimeError as error:
 # ## exp, log and a stable softmax
 #
 # `torch.exp` and `torch.log` are element-wise and undo each other. `log` turns
-# products into sums, which is why probabilities are often handled as logarithms: a
-# product of many small probabilities underflows to 0, the sum of their logs does not.
+# products into sums: 200 probabilities of 0.01 multiply to 0 in float32, while the
+# sum of their logs is an ordinary number, which is why probabilities are often kept
+# as logarithms.
 
 # %%
-x = torch.tensor([-2.0, 0.0, 1.0, 3.0])
-print(torch.exp(x))
-print(torch.log(torch.exp(x)))
-
+x = torch.tensor([-2.0, 0.0, 3.0])
+print(torch.exp(x), torch.log(torch.exp(x)))
 probabilities = torch.full((200,), 0.01)
 print("product:", probabilities.prod().item(), " sum of logs:", probabilities.log().sum().item())
 
 # %% [markdown]
-# Lesson 1's network ended with one score per class. To read the scores as
-# probabilities they must be positive and sum to 1. The **softmax** does that:
+# To read lesson 1's scores as probabilities, positive and summing to 1, the
+# **softmax** takes
 #
 # $$\mathrm{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}.$$
 #
-# The order never changes, and the largest score gets the largest probability. My
-# first version came straight from the formula:
+# My first version came straight from the formula:
 
 
 # %%
@@ -626,19 +587,17 @@ print(softmax_naive(torch.tensor([1000.0, 1000.0])))
 print(softmax_naive(torch.tensor([-1000.0, -1000.0])))
 
 # %% [markdown]
-# The last two should be [0.5, 0.5], the two scores being equal, but came out as nan,
-# "not a number". $e^{1000}$ is far beyond the largest float32 (about $3.4 \times
-# 10^{38}$, so anything above $e^{88.7}$ overflows) and becomes inf, and inf / inf is
-# nan. In the other direction $e^{-1000}$ underflows to 0, and 0 / 0 is nan too.
+# The last two should be [0.5, 0.5] but came out as nan, "not a number". The largest
+# float32 is about $3.4 \times 10^{38}$, so `exp` of anything above 88.7 overflows
+# to inf, and inf / inf is nan; $e^{-1000}$ underflows to 0, and 0 / 0 is nan too:
 
 # %%
-print(torch.exp(torch.tensor([88.0, 89.0, -1000.0])))
-print(torch.finfo(torch.float32).max)
+print(torch.exp(torch.tensor([88.0, 89.0, -1000.0])), torch.finfo(torch.float32).max)
 
 # %% [markdown]
 # Scores above 88.7 are easy to get. Here is a layer of 10 neurons as PyTorch creates
 # it (`nn.Linear`, lesson 4), fed a 28 × 28 picture whose pixels were left at 0 to 255
-# instead of being scaled to 0 to 1:
+# instead of 0 to 1:
 
 # %%
 layer = torch.nn.Linear(784, 10)
@@ -647,10 +606,10 @@ print("scores from", round(raw.min().item()), "to", round(raw.max().item()))
 print(softmax_naive(raw))
 
 # %% [markdown]
-# The way out is a property of the formula. Subtract the same number $c$ from every
-# score: each $e^{x_i - c}$ is $e^{x_i} e^{-c}$, and the common factor $e^{-c}$ cancels
-# between the top and the bottom of the fraction. The softmax does not change, but the
-# numbers going into `exp` do. With $c$ the largest score, the largest exponent is 0:
+# The way out: subtract the same number $c$ from every score. Each $e^{x_i - c}$ is
+# $e^{x_i} e^{-c}$, and $e^{-c}$ cancels between the top and the bottom of the
+# fraction, so the softmax does not change, but what goes into `exp` does. With $c$
+# the largest score, the largest exponent is 0:
 
 # %%
 x = torch.tensor([1.0, 2.0, 3.0])
@@ -659,9 +618,9 @@ big = x + 1000
 print(softmax_naive(big), softmax_naive(big - big.max()))  # nan, then the right answer
 
 # %% [markdown]
-# [1001, 1002, 1003] gets exactly the probabilities of [1, 2, 3], as it should. The
-# stable softmax, for any `dim` of a tensor of any shape, is an exercise; in a batch,
-# every row needs its own shift, which is where `keepdim=True` comes in again.
+# [1001, 1002, 1003] gets the probabilities of [1, 2, 3], as it should. The stable
+# softmax, along any `dim`, is an exercise; in a batch every row needs its own shift,
+# which is where `keepdim=True` comes in again.
 #
 # ## Norms
 #
@@ -680,13 +639,10 @@ print(norm(rows3, dim=1), norm(rows3, dim=1, keepdim=True).shape)
 
 # %% [markdown]
 # Dividing a vector by its norm gives a **unit vector**: the same direction, length 1.
-# The dot product of two unit vectors is the cosine of the angle between them, a
-# common measure of how similar two embeddings are.
 
 # %%
 units = rows3 / norm(rows3, dim=1, keepdim=True)
 print(units, norm(units, dim=1))
-print("cosine similarity:", (units[0] * units[1]).sum().item())
 
 # %% [markdown]
 # And then I normalised a batch in which one vector was all zeros:
@@ -704,8 +660,8 @@ print(batch / norm(batch, dim=1, keepdim=True))
 #
 # ## NumPy interop
 #
-# `torch.from_numpy` and `.numpy()` share memory with the other side instead of
-# copying, so a change on one side shows on the other:
+# `torch.from_numpy` (and `.numpy()` the other way) shares memory instead of copying,
+# so a change on one side shows on the other; `torch.tensor` copies:
 
 # %%
 array = np.array([1.0, 2.0, 3.0])
@@ -713,10 +669,6 @@ from_np = torch.from_numpy(array)
 print(from_np, from_np.dtype)  # NumPy's default float is float64
 array[0] = 99.0
 print(from_np)  # the tensor sees the change
-
-back = from_np.numpy()
-back[1] = -1.0
-print(array)  # and so does the array
 
 copied = torch.tensor(array)  # torch.tensor always copies
 array[2] = 0.0
@@ -729,10 +681,10 @@ print(copied)
 #
 # ## Moving work to a GPU
 #
-# A GPU runs thousands of simple arithmetic operations in parallel, which is what
-# tensor operations are. Pick the device, create or move the tensors there with
-# `.to(device)` or `device=...`, and the rest of the code does not change. Written so
-# that it also works without a GPU, like the machine that built this page:
+# A GPU runs thousands of arithmetic operations in parallel. Pick the device, create
+# or move tensors there with `device=...` or `.to(device)`, and the rest of the code
+# does not change. Written so that it also works without one, like the machine that
+# built this page:
 
 # %%
 if torch.cuda.is_available():
@@ -748,26 +700,23 @@ product = big @ big
 print(product.device, product.shape)
 
 # %% [markdown]
-# Tensors are never moved between devices behind my back: adding a CPU tensor of
-# shape (3,) to a GPU tensor raises an error, and I move one of them with `.to()`
-# first. PyTorch's documentation names one exception ([Tensor Attributes,
+# Tensors never move between devices by themselves: a CPU tensor of shape (3,) plus a
+# GPU tensor is an error, until `.to()` moves one. The one exception, in PyTorch's
+# documentation ([Tensor Attributes,
 # torch.device](https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-device)):
-# a CPU tensor with no axes at all, like `torch.tensor(2.0)`, is copied to the GPU
-# automatically, because that costs nothing. This page was built without a GPU, so I
-# cannot show either here. Results stay on the GPU until I ask for them with `.cpu()`
-# (or `.item()` for one number), a copy slow enough to keep out of tight loops.
+# a CPU tensor with no axes, like `torch.tensor(2.0)`, is copied to the GPU
+# automatically. This page was built without a GPU, so neither runs here. Results
+# come back with `.cpu()` or `.item()`, a copy to keep out of tight loops.
 #
-# It is also why the exercises keep the input's device: a helper that creates a new
-# tensor (like the luminance weights of the grey image) has to create it on the
-# input's device, with its dtype. The grader runs every tensor exercise on the CPU
-# and, when the machine has one, on a GPU as well.
+# So a helper that creates a tensor (like the luminance weights of the grey image)
+# creates it on its input's device, with its dtype: the grader runs every exercise on
+# the CPU and, when there is one, on a GPU.
 #
 # ## What I have now
 #
-# A tensor is a block of numbers with a shape, a dtype and a device; broadcasting
-# lets shapes meet; `@` is what a layer computes, so a whole layer of lesson 1 is
-# `x @ W.T + b` for a whole batch. What I cannot do yet is *find* W and b: that needs
-# the derivative of the loss for every weight, and next I want PyTorch to compute them.
+# A whole layer of lesson 1 is now `x @ W.T + b`, for a whole batch at once. What I
+# cannot do yet is *find* W and b: that needs the derivative of the loss for every
+# weight, which PyTorch computes in the next lesson.
 #
 # ## Exercises
 #
