@@ -43,8 +43,13 @@ from typing import Any
 
 from grader.testkit import ExerciseModule, import_fresh, learner_location, target_dir
 
+KINDS = ("q", "t", "ok", "err")  # a question, a request told (no answer), two answers
 MAX_MESSAGE = 64 << 20  # bytes in one message from the sandbox
 POLL = 0.05  # seconds between looks at the sandbox's CPU clock while waiting
+# The lesson's budget is looked at no more often than this: a look reads /proc, which
+# would double the judge's cost of a round trip.
+LESSON_CHECK = 0.02  # seconds
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 RELEASE_BATCH = 512  # handles the judge dropped, released in one request
 
 # What a request may apply to handles: the operators and built-ins a test uses on objects
@@ -107,6 +112,7 @@ class Link:
         self.generation = 0
         self._count = 0  # numbers are never reused: a released one may still be in flight
         self._proxies: weakref.WeakValueDictionary[int, Remote] = weakref.WeakValueDictionary()
+        self._failed_tell: dict | None = None  # a told request that failed, not yet reported
 
     # -- what may cross
 
@@ -189,10 +195,29 @@ class Link:
             kind, body = _message(self._read())
             if kind == "q":
                 self._write(self._answer(body))
-            elif kind == "ok":
+            elif kind == "t":
+                self._told(body)
+            elif kind == "ok" and self._failed_tell is None:
                 return self.decode(body)
-            else:
-                raise rebuild(body)
+            else:  # an error; or the call "succeeded" after a setattr of it failed here
+                failed, self._failed_tell = self._failed_tell, None
+                raise rebuild(body if kind == "err" else failed)
+
+    # Whether this side sets attributes without waiting (see `tell`): the sandbox does,
+    # since its code runs only inside a call of the judge's, which a failure then fails.
+    tells = False
+
+    def tell(self, *request: Any) -> None:
+        """Send a request whose answer nobody waits for (setting an attribute: a training
+        loop sets every parameter, and a round trip each was a third of its cost). Should
+        it fail, the other side reports it in place of its next answer to this side, or
+        as the outcome of the call this side is answering."""
+        self._write(["t", [self.encode(r) for r in request]])
+
+    def _told(self, request: Any) -> None:
+        answer = self._answer(request)
+        if answer[0] == "err" and self._failed_tell is None:
+            self._failed_tell = answer[1]
 
     # What an answer reports as an error rather than letting it end this side: the
     # sandbox reports everything it can catch (a learner's sys.exit() is their error);
@@ -200,6 +225,9 @@ class Link:
     answerable: tuple[type[BaseException], ...] = (Exception,)
 
     def _answer(self, request: Any) -> list:
+        if self._failed_tell is not None:  # a told request failed: this is the first answer
+            failed, self._failed_tell = self._failed_tell, None
+            return ["err", failed]
         try:
             op, *args = (self.decode(part) for part in _list(request))
             return ["ok", self.encode(self.serve(_str(op), *args))]
@@ -243,7 +271,7 @@ def _int(value: Any) -> int:
 
 
 def _message(message: Any) -> tuple[str, Any]:
-    if type(message) is not list or len(message) != 2 or message[0] not in ("q", "ok", "err"):
+    if type(message) is not list or len(message) != 2 or message[0] not in KINDS:
         raise ProtocolError("not a message")
     return message[0], message[1]
 
@@ -331,25 +359,32 @@ class Remote:
     """An object that lives on the other side. Equality is identity: whatever the
     object's own `==` says never reaches a comparison of the judge's."""
 
-    __slots__ = ("__weakref__", "_generation", "_link", "_number", "_type")
+    __slots__ = ("__weakref__", "_generation", "_link", "_names", "_number", "_type")
 
     def __init__(self, link: Link, number: int, typename: str) -> None:
         object.__setattr__(self, "_link", link)
         object.__setattr__(self, "_number", number)
         object.__setattr__(self, "_type", typename)
         object.__setattr__(self, "_generation", link.generation)
+        object.__setattr__(self, "_names", {})
 
     def _ask(self, *request: Any) -> Any:
         return self._link.ask(*request)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name not in ("__name__", "__qualname__"):
-            # probes by pytest, copy, pickle, inspect: not for them
+        if name in ("__name__", "__qualname__"):  # read for every message: asked once
+            if name not in self._names:
+                self._names[name] = self._ask("getattr", self, name)
+            return self._names[name]
+        if name.startswith("__"):  # probes by pytest, copy, pickle, inspect: not for them
             raise AttributeError(name)
         return self._ask("getattr", self, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        self._ask("setattr", self, name, value)
+        if self._link.tells:
+            self._link.tell("setattr", self, name, value)
+        else:
+            self._ask("setattr", self, name, value)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._ask("call", self, args, kwargs)
@@ -456,6 +491,7 @@ class Server(Link):
     """The sandbox's side: imports the submission and answers the judge's requests."""
 
     answerable = (BaseException,)
+    tells = True
 
     def __init__(self, read_fd: int, write_fd: int) -> None:
         reader = os.fdopen(read_fd, "rb")
@@ -497,9 +533,12 @@ class Server(Link):
     def loop(self) -> None:
         while True:
             kind, body = _message(self._read())
-            if kind != "q":
+            if kind == "t":
+                self._told(body)
+            elif kind == "q":
+                self._write(self._answer(body))
+            else:
                 raise ProtocolError("an answer with no question")
-            self._write(self._answer(body))
 
 
 def _import(name: str, lent: dict[str, dict[str, Any]] | None = None) -> Any:
@@ -556,6 +595,7 @@ class Sandbox(Link):
         self._buffer = b""
         self._dropped: list[int] = []
         self._modules: dict[str, Remote] = {}
+        self._attributes: dict[tuple[int, str], Any] = {}  # of the modules, read once
         self._shipped: dict[Callable[..., Any], Remote] = {}  # test functions sent over
         self.cpu_limit = 0.0  # seconds of the sandbox's CPU time per test; 0: none
         self._cpu_start = 0.0
@@ -563,6 +603,7 @@ class Sandbox(Link):
         self._began: float | None = None
         self._cpu_spent = 0.0  # by the sandbox processes that have ended
         self._base_cpu = 0.0  # the running one's, once it was up
+        self._next_check = 0.0  # monotonic time of the next look at the lesson's budget
 
     # -- process
 
@@ -607,11 +648,13 @@ class Sandbox(Link):
                 os.close(fd)
         self.generation += 1
         self._modules.clear()
+        self._attributes.clear()
         self._shipped.clear()
         self._proxies.clear()
         self._exported.clear()
         self._numbers.clear()
         self._dropped.clear()
+        self._failed_tell = None
         self._output.seek(0)
         tail = self._output.read()[-4000:].decode("utf-8", "replace").strip().splitlines()
         self._output.close()
@@ -621,22 +664,29 @@ class Sandbox(Link):
     def _cpu(self) -> float:
         """CPU seconds the sandbox process and its reaped children have used."""
         try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError, AttributeError):
+            fd = os.open(f"/proc/{self.process.pid}/stat", os.O_RDONLY)
+        except (OSError, AttributeError):
             return 0.0
-        ticks = sum(int(n) for n in fields[11:15])
-        return ticks / os.sysconf("SC_CLK_TCK")
+        try:
+            fields = os.read(fd, 4096).rsplit(b")", 1)[1].split()
+            return sum(int(n) for n in fields[11:15]) / CLOCK_TICKS
+        except (OSError, IndexError, ValueError):
+            return 0.0
+        finally:
+            os.close(fd)
 
     def _lesson_over(self) -> bool:
         """The lesson's limit is CPU time of all its sandbox processes, and as much wall
         time as a test's CPU limit allows (a sleeper uses none, but time all the same)."""
         from grader.runner import wall_limit
 
-        self._began = self._began or time.monotonic()
-        if not self.lesson_limit:
+        now = time.monotonic()
+        self._began = self._began or now
+        if not self.lesson_limit or now < self._next_check:
             return False
+        self._next_check = now + LESSON_CHECK
         spent = self._cpu_spent + (self._cpu() - self._base_cpu if self.process else 0.0)
-        late = time.monotonic() - self._began > wall_limit(self.lesson_limit, "cpu")
+        late = now - self._began > wall_limit(self.lesson_limit, "cpu")
         return spent > self.lesson_limit or late
 
     def new_test(self, cpu_limit: float) -> None:
@@ -735,6 +785,14 @@ class Sandbox(Link):
         if key not in self._modules:
             self._modules[key] = self.ask("import", name, *([lent] if lent else []))
         return self._modules[key]
+
+    def lookup(self, module: Remote, name: str) -> Any:
+        """An attribute of a learner's module, read once per sandbox process: the tests
+        grade what the module defines, and each call no longer costs a second request."""
+        key = (module._number, name)
+        if key not in self._attributes:
+            self._attributes[key] = getattr(module, name)
+        return self._attributes[key]
 
     def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a function of the tests' own inside the sandbox (a loop too long to

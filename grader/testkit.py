@@ -55,7 +55,7 @@ class ExerciseModule:
         place = sandbox()
         module = self._module() if place is None else self._remote(place)
         try:
-            return getattr(module, attr)
+            return getattr(module, attr) if place is None else place.lookup(module, attr)
         except AttributeError:
             raise AttributeError(
                 f"{self._name.replace('.', '/')}.py has no {attr!r}: keep the names of the stub"
@@ -147,7 +147,7 @@ class Called:
 
 def describe_call(fn: Any, *args: Any, **kwargs: Any) -> str:
     parts = [show(a) for a in args] + [f"{k}={show(v)}" for k, v in kwargs.items()]
-    name = getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
+    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
     return f"{name}({', '.join(parts)})"
 
 
