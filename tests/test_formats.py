@@ -71,4 +71,4 @@ def test_gradescope_gets_strict_json_shown_as_text():
     assert "\\udcff" not in text and "\\u0000" not in text and "\\u001b" not in text
     json.loads(text, strict=True)
     assert data["output_format"] == data["test_output_format"] == "text"
-    assert data["tests"][0]["output"].startswith("failed: expected 1, got [31m")
+    assert data["tests"][0]["output"].startswith("a: failed\nexpected 1, got [31m")

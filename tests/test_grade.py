@@ -342,13 +342,22 @@ def test_junit_counts_failures_errors_and_skips():
     assert props["score"] == "1" and props["max_score"] == "5"
 
 
-def test_gradescope_scores_every_test_and_hides_hidden_ones():
+def test_gradescope_has_a_row_per_exercise_and_hides_hidden_points():
     ben = formats.gradescope(sample()[1])
     assert ben["score"] == 1
-    assert sum(t["max_score"] for t in ben["tests"]) == 5  # not run: no points either way
-    by_name = {t["name"].split(": ")[-1]: t for t in ben["tests"]}
-    assert by_name["e"]["visibility"] == "hidden" and by_name["a"]["visibility"] == "visible"
-    assert by_name["b"]["status"] == "failed" and by_name["a"]["status"] == "passed"
+    rows = {t["name"]: t for t in ben["tests"]}
+    assert list(rows) == ["toy double", "toy double (hidden tests)"]  # no row for "not run"
+    visible, hidden = rows["toy double"], rows["toy double (hidden tests)"]
+    assert (visible["score"], visible["max_score"], visible["status"]) == (1, 4, "failed")
+    assert visible["visibility"] == "visible" and hidden["visibility"] == "hidden"
+    assert "b: failed\nfailed here" in visible["output"] and "a:" not in visible["output"]
+    assert (hidden["score"], hidden["max_score"]) == (0, 1)
+    top = ben["output"]
+    assert top.startswith("toy: 1/4  timed out  (not counting the hidden tests)"), top
+    assert "1 GPU tests were not run" in top
+    assert "1/5" not in top and "0/1" not in top  # the hidden test's points stay hidden
+    ann = formats.gradescope(sample()[0])
+    assert ann["tests"][0]["output"] == "all 2 tests passed" and ann["output"] == "toy: 3/3  passed"
     cat = formats.gradescope(sample()[2])
     assert "instructor will review" in cat["output"] and "forged" not in cat["output"]
     assert "toy: 0/1  missing\n  no toy/" in formats.gradescope(sample()[3])["output"]
@@ -410,6 +419,20 @@ def test_cli_bundle_leaves_the_solutions_out(toy, tmp_path, learn):
     script = (tmp_path / "gs" / "run_autograder").read_text()
     assert "--tests /autograder/source/hidden-tests" in script and "--format gradescope" in script
     assert os.access(tmp_path / "gs" / "run_autograder", os.X_OK)
+    setup = (tmp_path / "gs" / "setup.sh").read_text()
+    assert setup.index("apt-get update") < setup.index("apt-get install")
+    assert "timeout: at least 6 minutes" in run.stderr and "defaults are enough" in run.stderr
+    assert "GRADESCOPE-SETTINGS.txt" not in names
+
+
+def test_bundle_says_which_gradescope_settings_to_raise():
+    course = course_mod.load(Path(__file__).parents[1])
+    small = grading.gradescope_settings(
+        course, [course.lesson("lesson1")], Limits(lesson_timeout=240)
+    )
+    assert "at least 5 minutes" in small[1] and small[-1] == "Gradescope's defaults are enough."
+    torch = grading.gradescope_settings(course, [course.lesson("lesson2")], Limits())
+    assert "memory: at least 1.5 GB" in torch[2] and "Raise them" in torch[-1]
 
 
 def test_cli_regrade_one_and_say_what_was_reused(toy, tmp_path, learn):

@@ -353,6 +353,9 @@ def bundle(
         hidden_visibility,
     )
     err.print(f"wrote {archive}: upload it as the assignment's autograder")
+    settings = archive.parent / grading.BUNDLE_SETTINGS
+    err.print(settings.read_text(encoding="utf-8"), markup=False, highlight=False)
+    err.print(f"(also in {settings})")
 
 
 @grade.command()

@@ -252,21 +252,18 @@ def _first(t: TestResult) -> str:
 
 
 def gradescope(sub: Graded, hidden_visibility: str = "hidden") -> dict:
-    """Gradescope's results.json for one submission (one entry per test; the
-    instructor's hidden tests with `hidden_visibility`)."""
-    tests = []
-    lines = []
+    """Gradescope's results.json for one submission: a row per exercise, and one per
+    exercise for the instructor's hidden tests with `hidden_visibility`. What a student
+    reads at the top counts visible tests only: a hidden test's points stay hidden with
+    it. Tests that could not run here (no GPU) are no row; the top says how many."""
+    rows, lines = [], []
     for r in sub.lessons:
-        forged = r.outcome is Outcome.FORGED
-        word = "under review" if forged else lesson_status(r)  # what the student reads
-        lines.append(f"{r.lesson}: {r.score:g}/{r.max_score:g}  {word}")
-        if forged:
-            lines.append(
-                f"  {r.lesson} could not be graded automatically; your instructor will review it."
-            )
-        elif r.outcome is Outcome.MISSING:
-            lines.append(f"  {r.error}")
-        tests += [_gradescope_test(r, t, hidden_visibility) for t in r.tests]
+        lines += _gradescope_lesson_lines(r)
+        for exercise in r.exercises():
+            for hidden in (False, True):
+                tests = [t for t in exercise.tests if t.hidden is hidden and t.counts]
+                if tests:
+                    rows.append(_gradescope_row(r, exercise.name, tests, hidden, hidden_visibility))
     return _cleaned(
         {
             "score": sub.score,
@@ -274,7 +271,7 @@ def gradescope(sub: Graded, hidden_visibility: str = "hidden") -> dict:
             "output": "\n".join(lines),
             "output_format": "text",
             "test_output_format": "text",  # a student's message is shown, never rendered
-            "tests": tests,
+            "tests": rows,
             "extra_data": {
                 "graded_at": sub.graded_at,
                 "notes": sub.notes,
@@ -285,23 +282,54 @@ def gradescope(sub: Graded, hidden_visibility: str = "hidden") -> dict:
     )
 
 
-def _gradescope_test(r: LessonResult, t: TestResult, hidden_visibility: str) -> dict:
-    label = {
-        Status.PASSED: "passed",
-        Status.NOT_STARTED: "not started: still raises NotImplementedError",
-    }.get(t.status, t.status.value)
-    output = label if t.status in (Status.PASSED, Status.NOT_STARTED) else f"{label}: {t.message}"
-    if t.location and t.status is not Status.PASSED:
-        output += f"\nat {t.location}"
+def _gradescope_lesson_lines(r: LessonResult) -> list[str]:
+    """The lesson's line at the top of a student's results: visible tests only."""
+    if r.outcome is Outcome.FORGED:
+        return [
+            f"{r.lesson}: under review",
+            f"  {r.lesson} could not be graded automatically; your instructor will review it.",
+        ]
+    visible = LessonResult(r.lesson, r.target, [t for t in r.tests if not t.hidden], r.error)
+    word = lesson_status(r) if r.outcome is Outcome.MISSING else lesson_status(visible)
+    line = f"{r.lesson}: {visible.score:g}/{visible.max_score:g}  {word}"
+    if any(t.hidden for t in r.tests):
+        line += "  (not counting the hidden tests)"
+    lines = [line]
+    if r.outcome is Outcome.MISSING:
+        lines.append(f"  {r.error}")
+    not_run = sum(1 for t in visible.tests if not t.counts)
+    if not_run:
+        lines.append(
+            f"  {not_run} GPU tests were not run: no GPU where this was graded. "
+            "They carry no points here; run them with `learn check` on a machine with one."
+        )
+    return lines
+
+
+def _gradescope_row(
+    r: LessonResult, exercise: str, tests: list[TestResult], hidden: bool, visibility: str
+) -> dict:
+    failing = [t for t in tests if t.status is not Status.PASSED]
+    output = "\n\n".join(_gradescope_problem(t) for t in failing)
     return {
-        "name": f"{r.lesson} {t.exercise}: {t.test.split('::', 1)[-1]}",
-        "score": t.points if t.status is Status.PASSED else 0.0,
-        "max_score": t.points if t.counts else 0.0,
-        "status": "passed" if t.status is Status.PASSED else "failed",
-        "output": output[:4000],
-        "tags": [r.lesson, t.exercise],
-        "visibility": hidden_visibility if t.hidden else "visible",
+        "name": f"{r.lesson} {exercise}" + (" (hidden tests)" if hidden else ""),
+        "score": sum(t.points for t in tests if t.status is Status.PASSED),
+        "max_score": sum(t.points for t in tests),
+        "status": "failed" if failing else "passed",
+        "output": (output or f"all {len(tests)} tests passed")[:8000],
+        "tags": [r.lesson, exercise],
+        "visibility": visibility if hidden else "visible",
     }
+
+
+def _gradescope_problem(t: TestResult) -> str:
+    """One test that did not pass, by a readable name: what happened and where."""
+    name = t.test.rsplit("::", 1)[-1].removeprefix("test_").replace("_", " ")
+    label = {Status.NOT_STARTED: "not started: still raises NotImplementedError"}.get(
+        t.status, t.status.value
+    )
+    text = f"{name}: {label}" + (f"\n{t.message}" if t.status is not Status.NOT_STARTED else "")
+    return text + (f"\nat {t.location}" if t.location else "")
 
 
 # ----------------------------------------------------------------------------- summary

@@ -15,6 +15,7 @@ import concurrent.futures
 import contextlib
 import hashlib
 import json
+import math
 import os
 import queue
 import re
@@ -55,6 +56,7 @@ RESERVED = {"grades", "summary", "junit", "gradescope"}
 BUNDLED_FILES = ("course.toml", "pyproject.toml", "constraints.txt", "README.md")
 BUNDLE_MANIFEST = ".learn-bundle.json"  # what a bundle wrote: all a rebuild may remove
 BUNDLE_KIND = "learn-grade-bundle"
+BUNDLE_SETTINGS = "GRADESCOPE-SETTINGS.txt"  # for the instructor; not in the zip
 
 
 class Cancelled(Exception):
@@ -608,7 +610,8 @@ def bundle(
                 with contextlib.suppress(OSError):  # only the folders now empty go
                     os.rmdir(os.path.join(top, folder))
     dest.mkdir(parents=True, exist_ok=True)
-    manifest = {"kind": BUNDLE_KIND, "files": sorted([*copies, *scripts, archive.name])}
+    made = [*copies, *scripts, archive.name, BUNDLE_SETTINGS]
+    manifest = {"kind": BUNDLE_KIND, "files": sorted(made)}
     # first, so that a build cut short is still known for the bundle it is
     (dest / BUNDLE_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     for name, source in copies.items():
@@ -617,12 +620,48 @@ def bundle(
     for name, text in scripts.items():
         (dest / name).write_text(text, encoding="utf-8")
         os.chmod(dest / name, 0o755)
+    (dest / BUNDLE_SETTINGS).write_text("\n".join(gradescope_settings(course, chosen, limits)))
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in sorted([*copies, *scripts]):
             info = zipfile.ZipInfo.from_file(dest / name, name)
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, (dest / name).read_bytes())
     return archive
+
+
+# Gradescope's defaults for an autograder: 10 minutes, 768 MB for the whole container.
+GRADESCOPE_MINUTES, GRADESCOPE_MB = 10, 768
+START_SECONDS = 60  # the grader's own start and set-up before the first lesson
+# Measured: a process's resident memory once torch is imported (about 220 MB); the judge
+# and the sandbox of a torch lesson each hold one, the grader and pytest the rest.
+TORCH_LESSON_MB = 1536
+
+
+def uses_torch(course: Course, lesson: Lesson) -> bool:
+    folder = course.tests_dir / lesson.id
+    return any("torch" in p.read_text(encoding="utf-8") for p in folder.glob("*.py"))
+
+
+def gradescope_settings(course: Course, lessons: list[Lesson], limits: Limits) -> list[str]:
+    """What to set in Gradescope's autograder settings for this bundle to grade in full:
+    its defaults are smaller than a torch lesson or several lessons need."""
+    minutes = math.ceil((len(lessons) * limits.lesson_timeout + START_SECONDS) / 60)
+    memory = TORCH_LESSON_MB if any(uses_torch(course, x) for x in lessons) else GRADESCOPE_MB
+    lines = [
+        f"Gradescope autograder settings for {', '.join(x.id for x in lessons)}:",
+        f"- timeout: at least {minutes} minutes ({len(lessons)} lessons of up to "
+        f"{limits.lesson_timeout:g} s each, and the start); Gradescope's default is "
+        f"{GRADESCOPE_MINUTES}",
+        f"- memory: at least {memory / 1024:g} GB; Gradescope's default is {GRADESCOPE_MB} MB",
+    ]
+    if minutes <= GRADESCOPE_MINUTES and memory <= GRADESCOPE_MB:
+        lines.append("Gradescope's defaults are enough.")
+    else:
+        lines.append(
+            "Raise them in the assignment's autograder settings, or build the bundle with a "
+            "smaller --lesson-timeout or fewer lessons."
+        )
+    return lines
 
 
 def _replaceable(course: Course, dest: Path, tests: Path | None) -> list[str]:

@@ -9,11 +9,15 @@ PYTHON=""
 for candidate in python3.13 python3.12 python3.11; do
   if command -v "$candidate" >/dev/null 2>&1; then PYTHON="$candidate"; break; fi
 done
+# The image's package lists are empty or stale until updated: install nothing before.
+apt-get update -qq
 if [ -z "$PYTHON" ]; then
-  apt-get install -y --no-install-recommends python3.11 python3.11-venv
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    python3.11 python3.11-venv
   PYTHON=python3.11
 fi
-apt-get install -y --no-install-recommends "${PYTHON}-venv" >/dev/null 2>&1 || true
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${PYTHON}-venv" >/dev/null 2>&1 || true
 
 "$PYTHON" -m venv /autograder/venv
 /autograder/venv/bin/pip install --quiet --upgrade pip
