@@ -107,6 +107,41 @@ def test_submissions_are_found_in_every_layout(toy):
         grading.find_submissions(toy.root / "nowhere", course, lessons)
 
 
+def test_uploads_are_found_however_an_archiver_nested_or_named_them(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    lessons = [course.lesson("toy")]
+    upload = tmp_path / "uploads"
+    for path in ("mac/__MACOSX/toy", "mac/toy", "nested/hw-submission/Toy", "twice/a/toy",
+                 "twice/b/toy"):  # fmt: skip
+        (upload / path).mkdir(parents=True)
+    (upload / "copy").mkdir()
+    (upload / "copy" / "ops (1).py").write_text("")
+    found = {s.name: s for s in grading.find_submissions(upload, course, lessons, single=False)}
+    assert found["mac"].exercises == upload / "mac" and not found["mac"].layout.note
+    nested = found["nested"].layout
+    assert (nested.root, nested.folders) == (upload / "nested" / "hw-submission", {"toy": "Toy"})
+    assert nested.note == "lesson folders found in hw-submission/: Toy/"
+    twice = found["twice"].layout
+    assert twice.folders == {} and "more than one place (a/, b/)" in twice.note
+    assert found["copy"].flat is lessons[0]
+
+
+def test_a_nested_renamed_upload_is_graded_in_full_and_says_so(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    upload = tmp_path / "submission"
+    (upload / "hw" / "Toy").mkdir(parents=True)
+    reference = (toy.root / "solutions" / "toy" / "ops.py").read_text()
+    (upload / "hw" / "Toy" / "ops (1).py").write_text(reference)
+    report = grading.grade(course, upload, options(tmp_path / "out", single=True))
+    (graded,) = report.graded
+    assert graded.score == 4, graded.lessons[0].tests
+    said = " ".join([*graded.notes, *graded.lessons[0].flags])
+    assert "lesson folders found in hw/: Toy/" in said
+    assert "toy/ops (1).py graded as toy/ops.py" in said
+    shown = formats.gradescope(graded)["output"]
+    assert "found in hw/: Toy/" in shown and "graded as toy/ops.py" in shown
+
+
 def test_shards_split_a_class_round_robin():
     subs = [grading.Submission(name, Path(name), None) for name in "edcba"]
     shares = [grading.select_shard(subs, (i, 3)) for i in (1, 2, 3)]
@@ -232,9 +267,10 @@ def test_hidden_tests_count_and_stay_hidden(toy, tmp_path):
     assert "hidden tests" in ben.isolation
     gradescope = json.loads((out / "gradescope" / "ben.json").read_text())
     assert gradescope["score"] == 3
-    visibility = {t["name"].split(": ")[-1]: t["visibility"] for t in gradescope["tests"]}
-    assert visibility["test_halve_odd"] == "hidden"
-    assert visibility["test_halve"] == "visible"
+    visibility = {t["name"]: t["visibility"] for t in gradescope["tests"]}
+    assert visibility["toy halve (hidden tests)"] == "hidden"
+    assert visibility["toy halve"] == "visible"
+    assert "(not counting the hidden tests)" in gradescope["output"]
     assert "(hidden)" in (out / "junit.xml").read_text()
 
 

@@ -76,7 +76,7 @@ def test_folders_nested_past_the_recursion_limit_are_cut_off(toy, tmp_path, a_cl
     _, lessons = toy_lessons(toy)
     folder = a_class / "deep"
     assert sum(1 for _ in staging.walk(folder, max_entries=None)) > DEPTH  # no RecursionError
-    staged = staging.stage(folder, tmp_path / "stage", lessons)
+    staged = staging.stage(staging.Layout(folder, {}), tmp_path / "stage", lessons)
     assert staged.lessons == ["toy"] and (tmp_path / "stage" / "toy" / "ops.py").is_file()
     assert any(f"nested {staging.STAGE_MAX_DEPTH} deep" in note for note in staged.notes)
     depth = max(len(p.parts) for p in (tmp_path / "stage").rglob("*"))
@@ -89,7 +89,7 @@ def test_names_that_are_not_utf8_are_staged_and_shown_escaped(toy, tmp_path):
     with open(os.path.join(os.fsencode(folder), b"toy", b"notes-" + BAD_NAME + b".txt"), "w"):
         pass
     os.mkfifo(os.path.join(os.fsencode(folder), b"toy", BAD_NAME + b".py"))
-    staged = staging.stage(folder, tmp_path / "stage", lessons)
+    staged = staging.stage(staging.Layout(folder, {}), tmp_path / "stage", lessons)
     copied = os.listdir(os.path.join(os.fsencode(tmp_path), b"stage", b"toy"))
     assert b"notes-" + BAD_NAME + b".txt" in copied and BAD_NAME + b".py" not in copied
     assert staged.notes == ["review: left out toy/caf\\xe9.py: not a regular file"]
@@ -106,7 +106,7 @@ def test_a_sparse_file_and_links_out_are_never_read(toy, tmp_path):
     (folder / "shared.py").write_text(HONEST)
     (folder / "toy" / "inside.py").symlink_to(Path("..", "shared.py"))
     (folder / "toy" / "loop.py").symlink_to("loop.py")
-    picked = staging.plan(folder, lessons)
+    picked = staging.plan(staging.Layout(folder, {}), lessons)
     assert [rel for rel, _, _ in picked.files] == ["toy/__init__.py", "toy/inside.py"]
     notes = "\n".join(picked.notes)
     assert "left out toy/data.txt: larger than 10 MB" in notes
@@ -122,7 +122,7 @@ def test_native_code_is_never_staged_and_flags_its_lesson(toy, tmp_path):
     (folder / "toy" / "ops.pyd").write_bytes(b"MZ...")
     (folder / "toy" / "helper.txt").write_bytes(b"\x7fELF\x02\x01")  # an ELF by any name
     (folder / "toy" / "plot.png").write_bytes(b"\x89PNG")  # not a staged type: left out
-    staged = staging.stage(folder, tmp_path / "stage", lessons)
+    staged = staging.stage(staging.Layout(folder, {}), tmp_path / "stage", lessons)
     assert sorted(p.name for p in (tmp_path / "stage" / "toy").iterdir()) == [
         "__init__.py",
         "ops.py",
@@ -140,7 +140,7 @@ def test_a_submission_over_its_budget_is_staged_in_part(toy, tmp_path, monkeypat
     folder = submission(tmp_path, "ann")
     for n in range(20):
         (folder / "toy" / f"x{n:02}.so").touch()  # a note each, up to STAGE_MAX_NOTES
-    picked = staging.plan(folder, lessons)
+    picked = staging.plan(staging.Layout(folder, {}), lessons)
     assert len(picked.notes) == 4 and picked.notes[-1] == "review: (more such notes not shown)"
     for path in (folder / "toy").glob("*.so"):
         path.unlink()
@@ -148,7 +148,7 @@ def test_a_submission_over_its_budget_is_staged_in_part(toy, tmp_path, monkeypat
         (folder / "toy" / name).mkdir()
         for n in range(count):
             (folder / "toy" / name / f"{n}.txt").touch()
-    picked = staging.plan(folder, lessons)
+    picked = staging.plan(staging.Layout(folder, {}), lessons)
     assert len(picked.folders) + len(picked.files) <= staging.STAGE_MAX_FILES + 1
     notes = "\n".join(picked.notes)
     assert "left out toy/crowded/: unreadable, or over 2000 entries" in notes
@@ -210,7 +210,10 @@ def test_hashing_reads_what_staging_takes_and_no_more(toy, tmp_path, a_class):
     folder = submission(tmp_path, BAD_NAME)
     sparse(folder / "toy" / "data.txt")
     (folder / "toy" / "zero.txt").symlink_to("/dev/zero")
-    subs = [grading.Submission(staging.shown(f.name), f, f) for f in (folder, a_class / "deep")]
+    subs = [
+        grading.Submission(staging.shown(f.name), f, staging.Layout(f, {}))
+        for f in (folder, a_class / "deep")
+    ]
     keys = [grading.submission_key(sub, lessons, "base") for sub in subs]
     assert keys == [grading.submission_key(sub, lessons, "base") for sub in subs]
     (folder / "toy" / "ops.py").write_text(HONEST + "\n")

@@ -256,9 +256,10 @@ def gradescope(sub: Graded, hidden_visibility: str = "hidden") -> dict:
     exercise for the instructor's hidden tests with `hidden_visibility`. What a student
     reads at the top counts visible tests only: a hidden test's points stay hidden with
     it. Tests that could not run here (no GPU) are no row; the top says how many."""
-    rows, lines = [], []
+    rows, lines = [], [n for n in sub.notes if _for_students(n)]
     for r in sub.lessons:
         lines += _gradescope_lesson_lines(r)
+        lines += [f"  {flag}" for flag in r.flags if _for_students(flag)]
         for exercise in r.exercises():
             for hidden in (False, True):
                 tests = [t for t in exercise.tests if t.hidden is hidden and t.counts]
@@ -280,6 +281,12 @@ def gradescope(sub: Graded, hidden_visibility: str = "hidden") -> dict:
             },
         }
     )
+
+
+def _for_students(note: str) -> bool:
+    """What staging found (a renamed folder, a copy graded as the file) is for the
+    student too; what is for review is the instructor's."""
+    return not note.startswith(("review:", "forged:"))
 
 
 def _gradescope_lesson_lines(r: LessonResult) -> list[str]:

@@ -39,6 +39,8 @@ from grader.examiner.staging import (
     SKIPPED_NAMES,
     SKIPPED_SUFFIXES,
     STAGE_MAX_FILE,
+    Layout,
+    expected_name,
     find_exercises,
     plan,
     read_chunks,
@@ -84,8 +86,13 @@ class GradeOptions:
 class Submission:
     name: str  # as shown in the CSV
     folder: Path
-    exercises: Path | None  # the folder that holds its lessonN/ folders
+    layout: Layout | None  # where its lesson folders are
     flat: Lesson | None = None  # one lesson's files straight in the folder
+
+    @property
+    def exercises(self) -> Path | None:
+        """The folder that holds its lesson folders (or its files, when `flat`)."""
+        return self.layout.root if self.layout else None
 
     @property
     def file_stem(self) -> str:
@@ -144,9 +151,9 @@ def find_submissions(
         raise CourseError(f"no such folder: {shown(str(folder))}")
     ids = [lesson.id for lesson in course.lessons]
     name = shown(folder.resolve().name) or "submission"
-    itself = _as_submission(folder, name, ids, lessons)
     if single:
-        return [itself or Submission(name, folder, None)]
+        return [_as_submission(folder, name, ids, lessons) or Submission(name, folder, None)]
+    itself = _as_submission(folder, name, ids, lessons, nested=False)
     entries = [
         entry
         for entry in sorted(folder.iterdir())
@@ -173,14 +180,20 @@ def find_submissions(
     return subs
 
 
-def _as_submission(folder: Path, name: str, ids: list[str], lessons: list[Lesson]):
-    exercises = find_exercises(folder, ids)
-    if exercises is not None:
-        return Submission(name, folder, exercises)
+def _as_submission(
+    folder: Path, name: str, ids: list[str], lessons: list[Lesson], nested: bool = True
+):
+    layout = find_exercises(folder, ids, nested)
+    if layout is not None:
+        return Submission(name, folder, layout)
     if len(lessons) == 1:  # a lesson's files handed in loose, as on Gradescope
         files = {e.file for e in lessons[0].exercises}
-        if any((folder / f).is_file() for f in files):
-            return Submission(name, folder, folder, flat=lessons[0])
+        try:
+            present = {p.name for p in folder.iterdir() if p.is_file()}
+        except OSError:
+            present = set()
+        if any(expected_name(n, present, files) for n in present):
+            return Submission(name, folder, Layout(folder, {}), flat=lessons[0])
     return None
 
 
@@ -188,9 +201,8 @@ def _layout(sub: Submission, ids: list[str]) -> str:
     """What made a folder look like a submission, for a message."""
     if sub.flat:
         return f"{sub.flat.id}'s files at its top"
-    found = [f"{x}/" for x in ids if (sub.exercises / x).is_dir()]
-    where = "" if sub.exercises == sub.folder else f"{sub.exercises.name}/"
-    return "it holds " + ", ".join(where + x for x in found)
+    where = "" if sub.exercises == sub.folder else f"{sub.exercises.relative_to(sub.folder)}/"
+    return "it holds " + ", ".join(f"{where}{name}/" for name in sub.layout.folders.values())
 
 
 def select_shard(subs: list[Submission], shard: tuple[int, int] | None) -> list[Submission]:
@@ -284,7 +296,7 @@ def submission_key(sub: Submission, lessons: list[Lesson], base: str) -> str:
     course's: a later lesson may import an earlier one), by the same plan and budgets,
     so that a hostile submission cannot make hashing it cost more than staging it."""
     digest = hashlib.sha256(base.encode())
-    picked = plan(sub.exercises, lessons, sub.flat)
+    picked = plan(sub.layout, lessons, sub.flat)
     for text in [*picked.lessons, *picked.notes, *picked.folders]:
         digest.update(os.fsencode(text) + b"\0")
     for rel, path, size in picked.files:
@@ -419,7 +431,7 @@ def grade_submission(
     graded = Graded(sub.name, [], key=key, source=str(sub.folder))
     with sandbox.job(sub.name, slot) as job:
         every = list(sandbox.course.lessons)
-        staged = stage(sub.exercises, job.stage, every, flat=sub.flat)
+        staged = stage(sub.layout, job.stage, every, flat=sub.flat)
         lesson_notes: dict[str, list[str]] = {x: [] for x in staged.lessons}
         for note in staged.notes:
             owner = next((x for x in staged.lessons if f" {x}/" in note), None)

@@ -36,6 +36,8 @@ STAGE_MAX_NOTES = 20
 CHUNK = 1 << 16
 SKIPPED_NAMES = {"__pycache__", ".git", ".hypothesis", ".pytest_cache", ".ipynb_checkpoints"}
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
+UPLOAD_CLUTTER = {"__MACOSX"}  # what an archiver adds to an upload: never a lesson
+SEARCH_DEPTH = 3  # folders an upload may nest its lesson folders in
 # Only these are staged: source and text a lesson may read, all of which the review
 # can scan. Others are left out; native code is refused and flagged, because Python
 # imports neuron.so before neuron.py and no review can read it.
@@ -152,38 +154,126 @@ def read_chunks(path: str | Path, limit: int | None = None) -> Iterator[bytes]:
         os.close(fd)
 
 
-def find_exercises(folder: Path, lesson_ids: list[str]) -> Path | None:
-    """The folder of a submission that holds its lessonN/ folders, or None."""
-    for candidate in (folder, folder / "exercises"):
-        real = candidate.is_dir() and not candidate.is_symlink()
-        if real and any((candidate / lesson).is_dir() for lesson in lesson_ids):
-            return candidate
+@dataclass
+class Layout:
+    """Where a submission's lesson folders are, as uploaded: `root` holds them, under
+    the names in `folders` (lesson id -> the folder's own name, e.g. "Lesson1")."""
+
+    root: Path
+    folders: dict[str, str]
+    note: str = ""  # how it was found, when not where `learn check` would look
+
+
+def find_exercises(folder: Path, lesson_ids: list[str], nested: bool = True) -> Layout | None:
+    """The folder of a submission that holds its lesson folders: `folder` or its
+    exercises/, else (`nested`) however an upload nested or named them: the shallowest
+    folder, at most SEARCH_DEPTH down, with a folder named like a lesson in any case
+    (never inside __MACOSX or a hidden folder). None when there is none; when two
+    folders at that depth both have one, a Layout of no folders whose note says where
+    they are, for a person to decide."""
+    wanted = {x.lower(): x for x in lesson_ids}
+    level = [folder]
+    for depth in range(SEARCH_DEPTH + 1 if nested else 2):
+        found = [layout for candidate in level if (layout := _lesson_folders(candidate, wanted))]
+        if len(found) == 1:
+            layout = found[0]
+            moved = layout.root != folder and layout.root != folder / "exercises"
+            renamed = [name for key, name in layout.folders.items() if name != key]
+            where = shown(str(layout.root.relative_to(folder))) + "/"
+            if moved or renamed:
+                names = ", ".join(f"{name}/" for name in layout.folders.values())
+                layout.note = f"lesson folders found in {where}: {names}"
+            return layout
+        if found:
+            places = ", ".join(shown(str(x.root.relative_to(folder))) + "/" for x in found)
+            return Layout(folder, {}, f"lesson folders in more than one place ({places}): "
+                          "none graded; hand in one copy")  # fmt: skip
+        checkout = folder / "exercises"
+        if depth == 0 and ((checkout.is_dir() and not checkout.is_symlink()) or not nested):
+            level = [checkout]  # a clone of the course: its exercises/ is the place
+        else:
+            level = [sub for candidate in level for sub in _subfolders(candidate)]
     return None
 
 
-def plan(source: Path | None, lessons: list[Lesson], flat: Lesson | None = None) -> Plan:
+def _lesson_folders(candidate: Path, wanted: dict[str, str]) -> Layout | None:
+    folders = {}
+    for entry in _subfolders(candidate):
+        lesson = wanted.get(entry.name.lower())
+        if lesson and (lesson not in folders or entry.name == lesson):
+            folders[lesson] = entry.name
+    return Layout(candidate, folders) if folders else None
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)[:STAGE_MAX_FILES]
+    except OSError:
+        return []
+    return [
+        Path(e.path)
+        for e in entries
+        if e.is_dir(follow_symlinks=False)
+        and not e.name.startswith(".")
+        and e.name not in UPLOAD_CLUTTER | SKIPPED_NAMES
+    ]
+
+
+# A file handed in as a copy of itself: "neuron (1).py", "neuron-2.py", "neuron copy.py".
+COPY_NAME = re.compile(r"^(?P<stem>.+?)(?: \(\d+\)|-\d+| copy(?: \d+)?)(?P<suffix>\.py)$")
+
+
+def expected_name(name: str, present: set[str], expected: set[str]) -> str | None:
+    """The exercise file a file stands for: itself, or the file it is a copy of when
+    that one is missing and no other copy competes. None: not an exercise file."""
+    if name in expected:
+        return name
+    match = COPY_NAME.match(name)
+    if not match:
+        return None
+    original = match["stem"] + match["suffix"]
+    copies = [
+        n for n in present if (m := COPY_NAME.match(n)) and m["stem"] + m["suffix"] == original
+    ]
+    return (
+        original if original in expected and original not in present and len(copies) == 1 else None
+    )
+
+
+def plan(layout: Layout | None, lessons: list[Lesson], flat: Lesson | None = None) -> Plan:
     """What of a submission is staged (and hashed): the files STAGED_SUFFIXES allows in
     its lesson folders, within the STAGE_MAX_* budgets, with a note for what is refused.
     `flat`: the submission holds one lesson's files directly (e.g. neuron.py at its top)."""
     found = Plan()
-    if source is None:
+    if layout is None:
         return found
-    root = source.resolve()
+    root = layout.root.resolve()
+    if layout.note:
+        found.note(layout.note)
     for rel, entry in walk(root, lambda path, entry: False):
         if entry is not None and _configures(entry.name):
             found.note(f"review: the submission's {shown(rel)} was ignored")
-    sources = [(flat.id, root)] if flat else [(lesson.id, root / lesson.id) for lesson in lessons]
-    for lesson_id, folder in sources:
+    chosen = [flat] if flat else lessons
+    for lesson in chosen:
+        folder = root if flat else root / layout.folders.get(lesson.id, lesson.id)
         if folder.is_symlink():
-            found.note(f"review: refused {lesson_id}/: a link, not a folder")
+            found.note(f"review: refused {lesson.id}/: a link, not a folder")
         elif folder.is_dir():
-            found.lessons.append(lesson_id)
-            found.folders.append(lesson_id)
-            _plan_lesson(found, root, folder, lesson_id, flat is not None)
+            found.lessons.append(lesson.id)
+            found.folders.append(lesson.id)
+            expected = {e.file for e in lesson.exercises}
+            _plan_lesson(found, root, folder, lesson.id, flat is not None, expected)
     return found
 
 
-def _plan_lesson(found: Plan, root: Path, folder: Path, lesson_id: str, flat: bool) -> None:
+def _plan_lesson(
+    found: Plan, root: Path, folder: Path, lesson_id: str, flat: bool, expected: set[str]
+) -> None:
+    try:
+        present = {e.name for e in os.scandir(folder) if e.is_file(follow_symlinks=False)}
+    except OSError:
+        present = set()
+
     def descend(rel: str, entry: os.DirEntry) -> bool:
         item = shown(f"{lesson_id}/{rel}")
         if flat or entry.name in SKIPPED_NAMES:  # flat: only the files at its top
@@ -215,6 +305,11 @@ def _plan_lesson(found: Plan, root: Path, folder: Path, lesson_id: str, flat: bo
             continue
         if flat and not entry.name.endswith(".py"):
             continue
+        if "/" not in rel and rel not in expected:  # "neuron (1).py": the copy is the file
+            original = expected_name(rel, present, expected)
+            if original is not None:
+                found.note(f"{shown(lesson_id)}/{shown(rel)} graded as {lesson_id}/{original}")
+                item = f"{lesson_id}/{original}"
         try:
             picked = _pick(root, entry, shown(item), found.note)
         except OSError as exc:  # gone, or not for the grader's user to read
@@ -273,10 +368,10 @@ def _pick(root: Path, entry: os.DirEntry, item: str, note) -> tuple[str, int] | 
 
 
 def stage(
-    source: Path | None, dest: Path, lessons: list[Lesson], flat: Lesson | None = None
+    layout: Layout | None, dest: Path, lessons: list[Lesson], flat: Lesson | None = None
 ) -> Staged:
     """Copy what `plan` picks of a submission into `dest`."""
-    picked = plan(source, lessons, flat)
+    picked = plan(layout, lessons, flat)
     dest.mkdir(parents=True, exist_ok=True)
     for rel in picked.folders:
         (dest / rel).mkdir(exist_ok=True)
