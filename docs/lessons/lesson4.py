@@ -172,8 +172,9 @@ print(torch.allclose(second(first(x)), folded(x), atol=1e-6))
 # ## Why ReLU between the layers
 #
 # In lesson 1 I met three activations: the step, the sigmoid and ReLU. The step is
-# not among PyTorch's activations, and for a good reason: its slope is 0 everywhere
-# (and undefined at 0), so no gradient ever flows through it. The sigmoid is
+# not among `torch.nn`'s activations (PyTorch has it only as a plain function,
+# `torch.heaviside`), and for a good reason: its slope is 0 everywhere except at 0,
+# where it has none, so no gradient ever flows through it. The sigmoid is
 # `torch.sigmoid` and ReLU is `F.relu`. Two relatives are worth meeting here: **tanh**,
 # an S-curve like the sigmoid but from -1 to 1 and centred on 0, and **leaky ReLU**,
 # which lets a little of the negative side through. Here they are with their slopes,
@@ -712,11 +713,13 @@ def held_out_accuracy(model):
 
 
 # %% [markdown]
-# The optimiser has one new argument: `momentum=0.9` makes each step a running blend
-# of the current gradient and the steps before it, which rolls through the small
-# wiggles of mini-batch gradients; plain SGD needed more epochs here. The first
-# network is an MLP: `nn.Flatten` turns each 8 × 8 image into a row of 64 numbers,
-# then one hidden layer of 64 ReLUs, then 10 logits, one per digit.
+# The optimiser has one new argument: with `momentum=0.9`, each step follows a running
+# sum of the recent gradients, each multiplied by 0.9 once more for every step it is
+# older, instead of the current gradient alone (the formula is in the documentation of
+# `torch.optim.SGD`). The training loss of an epoch is the mean over its batches,
+# taken while the weights were still moving; the held-out loss is measured once, after
+# the epoch. The first network is an MLP: `nn.Flatten` turns each 8 × 8 image into a
+# row of 64 numbers, then one hidden layer of 64 ReLUs, then 10 logits, one per digit.
 #
 # **Before running it:** the training loss is measured on the images the weights
 # were fitted to; the held-out loss on images they never saw. Which of the two will
@@ -815,8 +818,10 @@ with torch.inference_mode():
     print("same outputs as the trained model:", torch.equal(copy(probe), mlp(probe)))
 
 # %% [markdown]
-# `weights_only=True` tells `torch.load` to accept nothing but tensors and plain
-# containers, so a file from a stranger cannot run code while it loads.
+# `weights_only=True` (the default since PyTorch 2.6) restricts `torch.load` to
+# tensors, numbers, strings and plain containers. Without it, loading unpickles
+# arbitrary Python objects, and the documentation warns that a malicious file can run
+# code that way.
 #
 # ### What the CNN gets wrong
 #

@@ -280,9 +280,9 @@ plt.show()
 # ## One neuron, backwards by hand
 #
 # Before I let code walk the graph, I want to do it once by hand on something that
-# looks like a network: lesson 1's neuron with two inputs, a bias and a tanh,
-# $o = \tanh(w_0 x_0 + w_1 x_1 + b)$. Karpathy's
-# [micrograd lecture](https://github.com/karpathy/micrograd) does this exercise by
+# looks like a network: lesson 1's neuron with two inputs and a bias, and as its
+# activation the tanh of lesson 4, $o = \tanh(w_0 x_0 + w_1 x_1 + b)$. Karpathy's
+# lecture on [micrograd](https://github.com/karpathy/micrograd) does this exercise by
 # hand before automating it, and so do I, with my own numbers. The forward pass first,
 # one operation per line, so that every intermediate result has a name:
 
@@ -340,9 +340,9 @@ print("PyTorch: ", " ".join(f"{t.grad.item():+.6f}" for t in leaves))
 # ## Backward over a topological order
 #
 # In the sketch I called the two closures by hand, and I called them in the right
-# order: first `d`'s, then `e`'s. The order matters. A node may pass its gradient on only once it
-# has received *all* of it, from every node that uses it. If `e` ran before `d`, it
-# would pass on a gradient of 0.
+# order: first `d`'s, then `e`'s. The order matters. A node may pass its gradient on
+# only once it has received *all* of it, from every node that uses it. If `e` ran
+# before `d`, it would pass on a gradient of 0.
 #
 # An order in which every node comes after all the nodes it was computed from is
 # called a **topological order**. Walking such an order backwards, from the output to

@@ -340,7 +340,7 @@ plt.show()
 # <details class="question"><summary>My answer</summary>
 #
 # I expected the loss to jump around a valley it keeps overshooting. It does
-# something worse: the first steps are so large that the network dies. After them,
+# something worse: the steps are so large that the network dies. Afterwards,
 # every ReLU of the second hidden layer is off for every point, the network gives the
 # same score to everything, and no gradient can bring it back. The cells below show
 # each part of that.
