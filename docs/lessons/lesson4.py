@@ -181,6 +181,8 @@ print(torch.allclose(second(first(x)), folded(x), atol=1e-6))
 # which I get from autograd rather than by hand:
 
 # %% tags=["plot"]
+# alt: Four panels, one per activation (relu, sigmoid, tanh and leaky ReLU), each showing the
+#   function f(z) and its slope f'(z) for z from -5 to 5
 z = torch.linspace(-5, 5, 201, requires_grad=True)
 activations = {
     "relu": F.relu,
@@ -256,6 +258,8 @@ relu_20, relu_30 = sizes["relu"][depths.index(20)], sizes["relu"][depths.index(3
 print(f"ReLU, from 20 to 30 layers: the gradient changed by a factor of {relu_30 / relu_20:.2g}")
 
 # %% tags=["plot"]
+# alt: Gradient size at the first layer against the number of layers, on a log scale, one line per
+#   combination of activation and initialisation
 plt.figure(figsize=(6, 3.2))
 for name, curve in sizes.items():
     plt.semilogy(depths, curve, "o-", label=name)
@@ -480,6 +484,7 @@ y = torch.tensor(labels)  # (200,) int64 class indices: 0 or 1
 print(X.shape, X.dtype, y.shape, y.dtype)
 
 # %% tags=["plot"]
+# alt: Two interleaving half-moons of 200 points: class 0 above, class 1 below
 plt.figure(figsize=(5, 3.2))
 plt.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=14, edgecolors="k", linewidths=0.3)
 plt.title("two moons: class 0 above, class 1 below")
@@ -534,6 +539,7 @@ print(f"accuracy on the training points: {right:.1%}")
 # Here is the loss epoch by epoch:
 
 # %% tags=["plot"]
+# alt: The training loss, mean cross-entropy, falling over the epochs on a log scale
 plt.figure(figsize=(5, 3))
 plt.plot(range(1, len(history) + 1), history)
 plt.yscale("log")
@@ -549,6 +555,8 @@ plt.show()
 # and colour the grid by the predicted class:
 
 # %% tags=["plot"]
+# alt: The two moons with the network's predicted probability of class 1 as shaded regions and the
+#   learned decision boundary, where the probability is 1/2, as a black line
 xs = torch.linspace(-1.6, 2.6, 200)
 ys = torch.linspace(-1.1, 1.6, 150)
 grid = torch.cartesian_prod(ys, xs).flip(1)  # every (x, y) pair of the grid
@@ -615,6 +623,8 @@ print(images.shape, targets.shape, "digits:", targets.unique().tolist())
 print("images per digit:", targets.bincount().tolist())
 
 # %% tags=["plot"]
+# alt: The first 16 images of the digits data set, 8 by 8 grey pixels each, titled with their
+#   labels: 0 to 9, then 0 to 5
 fig, axes = plt.subplots(2, 8, figsize=(7, 2.2))
 for ax, image, label in zip(axes.flat, images, targets, strict=False):
     ax.imshow(image[0], cmap="gray_r")
@@ -765,6 +775,9 @@ print(f"last epoch: training loss {cnn_curves[0][-1]:.3f}, held-out loss {cnn_cu
 print(f"held-out accuracy {held_out_accuracy(small_cnn):.1%}")
 
 # %% tags=["plot"]
+# alt: Training and held-out cross-entropy over 12 epochs, on a log scale, for the MLP (left) and
+#   the CNN (right): both fall together at first, then the training loss keeps falling while the
+#   held-out loss levels off above it
 fig, axes = plt.subplots(1, 2, figsize=(7.5, 3), sharey=True)
 for ax, name, (train_curve, held_curve) in zip(
     axes, ("MLP", "CNN"), (mlp_curves, cnn_curves), strict=True
@@ -830,6 +843,8 @@ with torch.inference_mode():
 # network's answer:
 
 # %% tags=["plot"]
+# alt: Held-out digit images the CNN got wrong, each titled with the right digit and the network's
+#   answer
 held_images, held_targets = held_out[:]
 with torch.inference_mode():
     guesses = small_cnn(held_images.to(device)).argmax(dim=1).cpu()

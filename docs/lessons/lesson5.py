@@ -93,6 +93,8 @@ print("and its first input came from", d._prev[0]._op, "of", d._prev[0]._prev)
 
 
 # %% tags=["plot"]
+# alt: The graph of d = a * b + c, forward only: a = 2 and b = -3 go into a * node that gives -6,
+#   which goes with c = 10 into a + node that gives d = 4
 def draw(root, names=None, title=None):
     """Draw the graph that ends at `root`: a box per Value, a circle per operation."""
     names = names or {}
@@ -251,6 +253,8 @@ print(f"a.grad = {a.grad}, b.grad = {b.grad}, c.grad = {c.grad}")
 # shows the gradient under each value:
 
 # %% tags=["plot"]
+# alt: The same graph of d = a * b + c after the backward pass: each box now shows its gradient
+#   beside its value
 draw(d, {a: "a", b: "b", c: "c", e: "e", d: "d"}, "after the backward pass")
 plt.show()
 
@@ -264,6 +268,8 @@ plt.show()
 # nudging method on a whole curve:
 
 # %% tags=["plot"]
+# alt: tanh(x) for x from -4 to 4, its local derivative 1 - tanh(x)², and the estimate from
+#   nudging x, which lies on top of the derivative
 xs = [i / 20 for i in range(-80, 81)]
 local = [1 - math.tanh(x) ** 2 for x in xs]
 nudged = [(math.tanh(x + 1e-5) - math.tanh(x - 1e-5)) / 2e-5 for x in xs]
@@ -522,6 +528,8 @@ out = neuron([x0, x1])  # relu(0.8 * 1.5 - 0.4 * 0.5 + 0.1)
 out.backward()
 
 # %% tags=["plot"]
+# alt: The graph of one neuron, relu(w0 * x0 + w1 * x1 + b): boxes for the weights, the inputs,
+#   the bias and the output, with their values and gradients
 labels = {w0: "w0", w1: "w1", bias: "b", x0: "x0", x1: "x1", out: "out"}
 draw(out, labels, "one neuron: relu(w0 * x0 + w1 * x1 + b)")
 plt.show()

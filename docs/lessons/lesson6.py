@@ -80,6 +80,8 @@ X_test, y_test = moons(100, seed=1)  # held out: not used for training
 
 
 # %% tags=["plot"]
+# alt: The two-moons training set: 60 points, label -1 in blue on the upper moon and label +1 in
+#   orange on the lower one
 def scatter(ax, X, y, **style):
     for label, colour in ((-1, "tab:blue"), (1, "tab:orange")):
         points = [x for x, t in zip(X, y, strict=True) if t == label]
@@ -127,6 +129,8 @@ print(len(model.parameters()), "parameters; accuracy before training:", accuracy
 # is why I wanted labels of -1 and +1. The two penalties, for a point labelled +1:
 
 # %% tags=["plot"]
+# alt: Two penalties for a point labelled +1 against its score s: the squared error (s - 1)², a
+#   parabola, and the hinge max(0, 1 - s), which is zero from s = 1 on
 scores = np.linspace(-2, 4, 200)
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
 ax.plot(scores, (scores - 1) ** 2, label="squared error (s - 1)²")
@@ -312,6 +316,8 @@ _, full = run(batch_size=60, lr=0.1, epochs=8)
 _, mini = run(batch_size=10, lr=0.1, epochs=8)
 
 # %% tags=["plot"]
+# alt: Mean hinge loss over 8 epochs: one full-batch step per epoch against six mini-batch steps
+#   per epoch; the mini-batch curve falls much faster
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
 epochs = range(1, 9)
 ax.plot(epochs, full, "o-", markersize=3, label="full batch: 1 step per epoch")
@@ -353,6 +359,8 @@ for lr, (_, curve) in trained.items():
     print(f"lr = {lr:5}: loss in epoch 1 {curve[0]:8.3f}, in epoch 6 {curve[-1]:.3f}")
 
 # %% tags=["plot"]
+# alt: Mean hinge loss over 6 epochs, on a log scale, for learning rates 0.005, 0.3 and 8.0: the
+#   curve for 8 starts far above the others and stays above 1
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
 for lr, (_, curve) in trained.items():
     ax.semilogy(range(1, 7), curve, "o-", markersize=3, label=f"lr = {lr}")
@@ -464,6 +472,8 @@ print(f"20 epochs of 6 mini-batches took {time.perf_counter() - start:.1f} s")
 print(f"loss in epoch 1: {losses[0]:.3f}, in epoch 20: {losses[-1]:.3f}")
 
 # %% tags=["plot"]
+# alt: The mean batch loss of train() over 20 epochs: it falls fast at first, then slowly, with
+#   small wiggles
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
 ax.plot(range(1, len(losses) + 1), losses, "o-", markersize=3)
 ax.set(xlabel="epoch", ylabel="mean batch loss", title="the loss curve of train()")
@@ -475,8 +485,10 @@ plt.show()
 # not one careful measurement. The boundary, as it forms:
 
 # %% tags=["plot"]
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.2), sharey=True)
-for ax, (epoch, grid, acc) in zip(axes, snapshots, strict=True):
+# alt: Four snapshots of the decision boundary on the training points, after epochs 1, 3, 8 and
+#   20, each titled with the share of points it gets right
+fig, axes = plt.subplots(2, 2, figsize=(7.5, 5), sharex=True, sharey=True)
+for ax, (epoch, grid, acc) in zip(axes.flat, snapshots, strict=True):
     ax.contourf(xx, yy, grid > 0, levels=[-0.5, 0.5, 1.5], colors=["#cfe0f1", "#fde0c5"])
     ax.contour(xx, yy, grid, levels=[0], colors="black", linewidths=1)
     scatter(ax, X, y, edgecolor="white", linewidth=0.3)
@@ -579,6 +591,8 @@ report("two hidden layers of 16", big, big_curves)
 # </details>
 
 # %% tags=["plot"]
+# alt: Training and held-out hinge loss over 120 epochs for two hidden layers of 16 trained on 20
+#   points: the training loss falls to 0, while the held-out loss falls at first and then climbs
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
 for name, curve in big_curves.items():
     ax.plot(range(1, len(curve) + 1), curve, label=name)
@@ -587,6 +601,9 @@ ax.legend(fontsize=9)
 plt.show()
 
 # %% tags=["plot"]
+# alt: The decision boundary of the network trained on the 20 outlined points, over 400 faint
+#   held-out points: a strip of the blue side reaches into the orange moon around a single blue
+#   training point
 fig, ax = plt.subplots(figsize=(5.5, 3.4))
 grid = predict_grid(big, xx, yy)
 ax.contourf(xx, yy, grid > 0, levels=[-0.5, 0.5, 1.5], colors=["#cfe0f1", "#fde0c5"])
@@ -631,6 +648,9 @@ decayed, decayed_curves = watch([16, 16], decay=0.01)
 report("two layers of 16, weight decay 0.01", decayed, decayed_curves)
 
 # %% tags=["plot"]
+# alt: Held-out hinge loss over 120 epochs for three networks trained on the same 20 points: two
+#   hidden layers of 16, which climbs after its early low; one hidden layer of 4; and two layers of
+#   16 with weight decay, which both stay lower
 fig, ax = plt.subplots(figsize=(5.5, 3.2))
 runs = {
     "16, 16": big_curves,
