@@ -19,8 +19,8 @@
 # Every output and figure below was produced by the code above it when this page
 # was built.
 #
-# Now and then I stop and ask a question before running the code that answers it.
-# Try to answer it yourself first; my answer is folded underneath.
+# Now and then I stop at a question marked "Predict", before the code that answers
+# it. Try to answer it yourself first, then open it to compare with my answer.
 
 # %%
 import tempfile
@@ -55,10 +55,8 @@ print(torch.__version__)
 # The layer I met in lesson 1, where every output neuron sees every input, is
 # `nn.Linear` in PyTorch. I ask for one with 3 inputs and 2 outputs and look inside.
 #
-# **Before running it:** `nn.Linear(3, 2)` takes 3 numbers in and gives 2 out. Is its
-# weight matrix of shape (3, 2) or (2, 3)?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: <code>nn.Linear(3, 2)</code> takes 3
+# numbers in and gives 2 out. Is its weight matrix of shape (3, 2) or (2, 3)?</summary>
 #
 # (2, 3): one row per output neuron, each row holding that neuron's 3 weights. That
 # is why the layer multiplies a batch by `weight.T`, as the next cell checks.
@@ -404,10 +402,9 @@ print("log of softmax when one class wins by a mile:", torch.softmax(one_wins, d
 # it the log-probabilities come straight out, without taking the log of a softmax:
 # $\log p_k = z_k - \log \sum_j e^{z_j}$.
 #
-# **Before running it:** the logits are `[1000, 0]`. What cross-entropy does
-# `F.cross_entropy` give when the right class is 0, and when it is 1?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: the logits are <code>[1000, 0]</code>.
+# What cross-entropy does <code>F.cross_entropy</code> give when the right class is 0,
+# and when it is 1?</summary>
 #
 # 0 and 1000. With the trick, $\log \sum_j e^{z_j}$ is $1000 + \log(1 + e^{-1000})$,
 # which is 1000 in float32, so $-\log p_0 = 1000 - 1000 = 0$ and
@@ -445,11 +442,9 @@ print("F.cross_entropy also takes them as targets:", F.cross_entropy(logits, one
 # $-\log(1 - \sigma(z))$ when it is no. `nn.BCEWithLogitsLoss` computes it from the
 # raw logit, stably, the way `F.cross_entropy` does; its targets are floats, 0.0 or 1.0.
 #
-# **Before running it:** the softmax of the two logits $[0, z]$ gives class 1 the
-# probability $e^z / (1 + e^z)$. Is the binary cross-entropy of $z$ the same number as
-# the cross-entropy of the pair $[0, z]$?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: the softmax of the two logits $[0, z]$
+# gives class 1 the probability $e^z / (1 + e^z)$. Is the binary cross-entropy of $z$
+# the same number as the cross-entropy of the pair $[0, z]$?</summary>
 #
 # Yes: $e^z / (1 + e^z) = 1 / (1 + e^{-z}) = \sigma(z)$, so both losses take minus the
 # log of the same probability. One logit with `BCEWithLogitsLoss` is a two-class
@@ -731,11 +726,9 @@ def held_out_accuracy(model):
 # the epoch. The first network is an MLP: `nn.Flatten` turns each 8 × 8 image into a
 # row of 64 numbers, then one hidden layer of 64 ReLUs, then 10 logits, one per digit.
 #
-# **Before running it:** the training loss is measured on the images the weights
-# were fitted to; the held-out loss on images they never saw. Which of the two will
-# end lower?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: the training loss is measured on the
+# images the weights were fitted to; the held-out loss on images they never saw. Which
+# of the two will end lower?</summary>
 #
 # The training loss. Every step pushed the weights to fit the training images, and
 # nothing pushed them towards the held-out ones, so the network does at least a
@@ -806,10 +799,8 @@ plt.show()
 # ones in with `load_state_dict`. (Here the file goes to a temporary folder that is
 # deleted right after.)
 #
-# **Before running it:** does the saved file contain the network's architecture, the
-# layers and how they connect?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: does the saved file contain the network's
+# architecture, the layers and how they connect?</summary>
 #
 # No: only the named tensors. The names (`1.weight`, `3.bias`, ...) say where each
 # tensor goes, but the code that builds the network has to exist to load them into.

@@ -16,8 +16,8 @@
 # Lesson 6 then trains that network. Every output and figure below was produced by
 # the code above it when this page was built.
 #
-# Now and then I stop and ask a question before running the code that answers it.
-# Try to answer it yourself first; my answer is folded underneath.
+# Now and then I stop at a question marked "Predict", before the code that answers
+# it. Try to answer it yourself first, then open it to compare with my answer.
 
 # %%
 import math
@@ -161,10 +161,8 @@ plt.show()
 # Before any theory, the honest way to measure it: nudge one input by a tiny `h` and
 # see how far the output moves. This is the central-difference check from lesson 3.
 #
-# **Before running it:** with a = 2, b = -3 and c = 10, how fast does d = a · b + c
-# move when I nudge `a`, and in which direction?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: with a = 2, b = -3 and c = 10, how fast
+# does d = a · b + c move when I nudge <code>a</code>, and in which direction?</summary>
 #
 # At rate -3, which is b: nudging `a` up by h changes a · b by b · h = -3h, and c
 # does not depend on `a` at all. So d moves 3 times as fast as `a`, downwards.
@@ -307,10 +305,8 @@ print(f"p0 = {p0}, p1 = {p1}, s = {s}, n = {n}, o = tanh(n) = {o:.6f}")
 # arrived at a node and multiplies it by one local derivative: $1 - \tanh^2$ for the
 # tanh, 1 for each input of a sum, and for a product, the other factor.
 #
-# **Before running it:** which of the two weights gets the larger gradient, and with
-# which sign?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: which of the two weights gets the larger
+# gradient, and with which sign?</summary>
 #
 # $w_1$, with a negative sign. A weight's gradient is the input it multiplies times
 # the gradient that reached its product, and both products receive the same one,
@@ -417,10 +413,9 @@ except RecursionError as error:
 # a value is used more than once. Take `b = a + a`: `b` grows twice as fast as `a`, so
 # the gradient must be 2.
 #
-# **Before running it:** a version whose sum *assigns* the gradient, `self.grad = grad`
-# and `other.grad = grad`, runs backward on `a + a`. What does `a.grad` end up as?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: a version whose sum <em>assigns</em> the
+# gradient, <code>self.grad = grad</code> and <code>other.grad = grad</code>, runs
+# backward on <code>a + a</code>. What does <code>a.grad</code> end up as?</summary>
 #
 # 1. Both assignments land on the same object, `a`: the second overwrites the first
 # instead of adding to it, and one of the two paths is lost.
@@ -487,11 +482,10 @@ print(
 )
 
 # %% [markdown]
-# **Before running it:** with the full engine, `a = Value(3.0)` and `b = a * a`. I call
-# `b.backward()` once and print `a.grad`, then call it a second time, without zeroing
-# anything, and print it again. What are the two numbers?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: with the full engine, <code>a =
+# Value(3.0)</code> and <code>b = a * a</code>. I call <code>b.backward()</code> once
+# and print <code>a.grad</code>, then call it a second time, without zeroing anything,
+# and print it again. What are the two numbers?</summary>
 #
 # 6, then 12. The derivative of $a^2$ is $2a = 6$ (the product sends 3 down each of
 # its two paths, and they add up). The second `backward()` adds another 6 on top,
@@ -547,10 +541,8 @@ plt.show()
 # any number, negative ones included. Its `parameters()` are all the weights and
 # biases, layer after layer, which is lesson 1's count again.
 #
-# **Before running it:** how many parameters has `MLP(2, [3, 1])`, two inputs, a
-# hidden layer of 3 and one output?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: how many parameters has <code>MLP(2, [3,
+# 1])</code>, two inputs, a hidden layer of 3 and one output?</summary>
 #
 # 13: each of the 3 hidden neurons has 2 weights and a bias (9), and the output
 # neuron has 3 weights and a bias (4).

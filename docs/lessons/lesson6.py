@@ -16,8 +16,8 @@
 # two cures. Every output and figure below was produced by the code above it when
 # this page was built.
 #
-# Now and then I stop and ask a question before running the code that answers it.
-# Try to answer it yourself first; my answer is folded underneath.
+# Now and then I stop at a question marked "Predict", before the code that answers
+# it. Try to answer it yourself first, then open it to compare with my answer.
 
 # %%
 import gc
@@ -143,10 +143,8 @@ plt.show()
 # %% [markdown]
 # Both are Values, so both can be differentiated.
 #
-# **Before running it:** a point labelled +1 gets the score 2. What does it cost under
-# the squared error, and what under the hinge loss?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: a point labelled +1 gets the score 2. What
+# does it cost under the squared error, and what under the hinge loss?</summary>
 #
 # The squared error charges $(2 - 1)^2 = 1$ for an answer that is right and
 # confident; the hinge loss charges $\max(0, 1 - 2) = 0$. It is the first of the three
@@ -340,10 +338,8 @@ plt.show()
 # around or even climbs. The number of **epochs** is how many passes over the data
 # I am willing to pay for. Three learning rates, 6 epochs each, same start.
 #
-# **Before running it:** 0.3 will turn out to work well. What happens with 8, more
-# than 25 times larger?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: 0.3 will turn out to work well. What
+# happens with 8, more than 25 times larger?</summary>
 #
 # I expected the loss to jump around a valley it keeps overshooting. It does
 # something worse: the steps are so large that the network dies. Afterwards,
@@ -403,10 +399,8 @@ print(f"accuracy: {accuracy(dead_model, X, y):.0%}")
 # point lands on the "-1" side, right for exactly the half of the points labelled
 # -1.
 #
-# **Before running it:** if I keep training the dead network for 10 more epochs, now
-# at the good rate of 0.3, will it come back to life?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: if I keep training the dead network for 10
+# more epochs, now at the good rate of 0.3, will it come back to life?</summary>
 #
 # No. A dead ReLU's weights get a gradient of exactly 0, so no step, of any size,
 # moves them; only the output bias can still change, and one number for every point
@@ -575,13 +569,11 @@ def report(name, model, curves):
 
 
 big, big_curves = watch([16, 16])
-report("two hidden layers of 16", big, big_curves)
 
 # %% [markdown]
-# **Before running it:** the plot below shows both losses epoch by epoch. The
-# training loss heads for 0. What does the held-out loss do along the way?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: the plot below shows both losses epoch by
+# epoch, and the training loss heads for 0. What does the held-out loss do along the
+# way?</summary>
 #
 # It falls at first, while the network learns the rough shape that the training and
 # held-out points share. Then it turns and climbs, while the training loss keeps
@@ -599,6 +591,9 @@ for name, curve in big_curves.items():
 ax.set(xlabel="epoch", ylabel="mean hinge loss", title="two hidden layers of 16, 20 points")
 ax.legend(fontsize=9)
 plt.show()
+
+# %%
+report("two hidden layers of 16", big, big_curves)
 
 # %% tags=["plot"]
 # alt: The decision boundary of the network trained on the 20 outlined points, over 400 faint
@@ -630,9 +625,8 @@ plt.show()
 # keep. (`torch.optim.SGD` has the same thing built in, as its `weight_decay`
 # argument.)
 #
-# **Before running it:** will either cure get the training loss to 0 as well?
-#
-# <details class="question"><summary>My answer</summary>
+# <details class="question"><summary>Predict: will either cure get the training loss to
+# 0 as well?</summary>
 #
 # I did not expect so, and they do not: each stops short of fitting every training
 # point, the small network because it cannot bend enough, the decayed one because
