@@ -618,7 +618,7 @@ plt.show()
 #
 # Two cures are worth trying. The first is a **smaller network**: one hidden layer of
 # 4 neurons has far fewer ways to bend. The second keeps the big network but adds
-# **weight decay**: after every step, each weight shrinks by a small fraction of
+# **weight decay**: after every step, each parameter shrinks by a small fraction of
 # itself, `p.data -= lr * decay * p.data`, the line already waiting in `watch`. That is
 # the gradient step of an extra penalty, $\frac{\text{decay}}{2} \sum w^2$, added to
 # the loss, so large weights, the ones that make sharp bends, have to earn their
@@ -628,10 +628,9 @@ plt.show()
 # <details class="question"><summary>Predict: will either cure get the training loss to
 # 0 as well?</summary>
 #
-# I did not expect so, and they do not: each stops short of fitting every training
-# point, the small network because it cannot bend enough, the decayed one because
-# the penalty pulls against the last, largest weights. On the held-out points both
-# end with a lower loss than the big network left alone.
+# No. Each keeps its training loss above 0, with one of the 20 points left on the
+# wrong side, and each ends with a lower held-out loss than the big network left
+# alone.
 #
 # </details>
 
@@ -658,13 +657,13 @@ ax.legend(fontsize=9)
 plt.show()
 
 # %% [markdown]
-# The held-out loss is the number to watch, and it is the one the cures improve.
-# Other cures work the same way: more data, which is the best of all, and
-# **early stopping**, keeping the weights from the epoch where the held-out loss was
-# lowest. One rule holds for all of them: the held-out points must stay out of every
-# decision, the choice of network size, decay and learning rate included, or they
-# quietly become training data too. (In practice I split off two sets: a validation
-# set for those choices, and a test set looked at once, at the very end.)
+# The held-out loss is the number to watch, and it is the one the cures improve. Two
+# more are common: more data, and **early stopping**, keeping the weights from the
+# epoch where the held-out loss was lowest. One rule holds for all of them: the
+# held-out points must stay out of every decision, the choice of network size, decay
+# and learning rate included, or they quietly become training data too. (In practice I
+# split off two sets: a validation set for those choices, and a test set looked at
+# once, at the very end.)
 #
 # ## What I have now
 #
