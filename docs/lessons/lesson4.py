@@ -12,17 +12,27 @@
 # layers with a ReLU between them and convince myself why the ReLU has to be there;
 # look at the functional side of the package (activations, losses, pooling, batch
 # norm, dropout); write a training loop and run it for real on a data set that a
-# straight line cannot separate; move the work to a GPU when there is one; and end
+# straight line cannot separate; move the work to a GPU when there is one; train an
+# MLP and a small convolutional network on real handwritten digits, with the tools
+# PyTorch has for feeding data, measuring on held-out data and saving a model; and end
 # with a quick tour of the other famous architectures and what each is good at.
 # Every output and figure below was produced by the code above it when this page
 # was built.
+#
+# Now and then I stop at a question marked "Predict", before the code that answers
+# it. Try to answer it yourself first, then open it to compare with my answer.
 
 # %%
+import tempfile
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import torch
 from matplotlib_inline.backend_inline import set_matplotlib_formats
+from sklearn.datasets import load_digits
 from torch import nn
 from torch.nn import functional as F
+from torch.utils.data import DataLoader, TensorDataset, random_split
 
 from grader.datasets import two_moons
 
@@ -43,7 +53,15 @@ print(torch.__version__)
 # ## nn.Module and nn.Linear
 #
 # The layer I met in lesson 1, where every output neuron sees every input, is
-# `nn.Linear` in PyTorch. I ask for one with 3 inputs and 2 outputs and look inside:
+# `nn.Linear` in PyTorch. I ask for one with 3 inputs and 2 outputs and look inside.
+#
+# <details class="question"><summary>Predict: <code>nn.Linear(3, 2)</code> takes 3
+# numbers in and gives 2 out. Is its weight matrix of shape (3, 2) or (2, 3)?</summary>
+#
+# (2, 3): one row per output neuron, each row holding that neuron's 3 weights. That
+# is why the layer multiplies a batch by `weight.T`, as the next cell checks.
+#
+# </details>
 
 # %%
 layer = nn.Linear(3, 2)
@@ -151,11 +169,18 @@ print(torch.allclose(second(first(x)), folded(x), atol=1e-6))
 #
 # ## Why ReLU between the layers
 #
-# In lesson 1 I met three activations; `torch.nn.functional` has them all, and a
-# fourth, leaky ReLU, which lets a little of the negative side through. Here they
-# are with their slopes, which I get from autograd rather than by hand:
+# In lesson 1 I met three activations: the step, the sigmoid and ReLU. The step is
+# not among `torch.nn`'s activations (PyTorch has it only as a plain function,
+# `torch.heaviside`), and for a good reason: its slope is 0 everywhere except at 0,
+# where it has none, so no gradient ever flows through it. The sigmoid is
+# `torch.sigmoid` and ReLU is `F.relu`. Two relatives are worth meeting here: **tanh**,
+# an S-curve like the sigmoid but from -1 to 1 and centred on 0, and **leaky ReLU**,
+# which lets a little of the negative side through. Here they are with their slopes,
+# which I get from autograd rather than by hand:
 
-# %%
+# %% tags=["plot"]
+# alt: Four panels, one per activation (relu, sigmoid, tanh and leaky ReLU), each showing the
+#   function f(z) and its slope f'(z) for z from -5 to 5
 z = torch.linspace(-5, 5, 201, requires_grad=True)
 activations = {
     "relu": F.relu,
@@ -163,17 +188,18 @@ activations = {
     "tanh": torch.tanh,
     "leaky_relu (0.1)": lambda t: F.leaky_relu(t, 0.1),
 }
-fig, axes = plt.subplots(1, 4, figsize=(12, 2.8), sharey=True)
-for ax, (name, fn) in zip(axes, activations.items(), strict=True):
+fig, axes = plt.subplots(2, 2, figsize=(7, 5), sharex=True, sharey=True)
+for ax, (name, fn) in zip(axes.flat, activations.items(), strict=True):
     out = fn(z)
     (slope,) = torch.autograd.grad(out.sum(), z)
     ax.plot(z.detach(), out.detach(), label="f(z)")
     ax.plot(z.detach(), slope, "--", label="slope f'(z)")
     ax.axhline(0, color="grey", lw=0.5)
     ax.set_title(name)
+for ax in axes[1]:
     ax.set_xlabel("z")
-axes[0].legend(loc="upper left")
-axes[0].set_ylim(-1.5, 3)
+axes[0, 0].legend(loc="upper left")
+axes[0, 0].set_ylim(-1.5, 3)
 plt.tight_layout()
 plt.show()
 
@@ -186,10 +212,14 @@ plt.show()
 #   alone shrink the gradient by a factor of at least $4^{10}$, about a million.
 # - tanh is better (its slope reaches 1 at z = 0) but it saturates just the same on
 #   both sides.
-# - ReLU's slope is exactly 1 wherever the neuron is active and 0 elsewhere. An active
-#   path passes the gradient through untouched, however deep the network.
+# - ReLU's slope is exactly 1 wherever the neuron is active and 0 elsewhere. On an
+#   active path the activation itself takes nothing away from the gradient. The
+#   weights on the path still do their part: every layer multiplies the gradient by
+#   its weight matrix on the way back, which can shrink it or grow it.
 #
-# To see whether this matters in practice, I built stacks of 1 to 30 layers of
+# A gradient that shrinks layer after layer until the first layers barely learn is
+# called a **vanishing gradient**; one that grows out of bounds, an exploding
+# gradient. To see whether this matters in practice, I built stacks of 1 to 30 layers of
 # width 64, each with its activation and the initialisation meant for it (Xavier for
 # sigmoid and tanh, He for ReLU), and measured how big the gradient of the very first
 # layer's weights is after one backward pass:
@@ -218,11 +248,19 @@ setups = {
     "tanh": (torch.tanh, nn.init.xavier_normal_),
     "relu": (F.relu, he),
 }
-plt.figure(figsize=(6, 3.2))
+sizes = {}
 for name, (activation, init) in setups.items():
-    sizes = [first_layer_gradient(activation, d, init) for d in depths]
-    print(f"{name:8}", " ".join(f"{s:.0e}" for s in sizes))
-    plt.semilogy(depths, sizes, "o-", label=name)
+    sizes[name] = [first_layer_gradient(activation, d, init) for d in depths]
+    print(f"{name:8}", " ".join(f"{s:.0e}" for s in sizes[name]))
+relu_20, relu_30 = sizes["relu"][depths.index(20)], sizes["relu"][depths.index(30)]
+print(f"ReLU, from 20 to 30 layers: the gradient changed by a factor of {relu_30 / relu_20:.2g}")
+
+# %% tags=["plot"]
+# alt: Gradient size at the first layer against the number of layers, on a log scale, one line per
+#   combination of activation and initialisation
+plt.figure(figsize=(6, 3.2))
+for name, curve in sizes.items():
+    plt.semilogy(depths, curve, "o-", label=name)
 plt.xlabel("number of layers")
 plt.ylabel("gradient size, first layer")
 plt.legend()
@@ -230,14 +268,20 @@ plt.show()
 
 # %% [markdown]
 # The sigmoid stack loses a factor of about four per layer, and after a few dozen
-# layers the first layer's gradient is so small that the layer simply never learns.
-# tanh and ReLU hold up here, though only thanks to the careful initialisation (with
-# PyTorch's default one, my ReLU stack shrank too). ReLU has two more points in its
+# layers the first layer's gradient is so small that the layer simply never learns:
+# the vanishing gradient in its purest form. tanh and ReLU hold up far better here,
+# though only thanks to the careful initialisation (with PyTorch's default one, my
+# ReLU stack shrank too). They are not immune either. The ReLU numbers jump up and
+# down from one depth to the next, by the factor printed above between 20 and 30
+# layers: each depth is a new draw of random weights, and each layer's weights
+# multiply the gradient by a factor of their own. He initialisation only makes that
+# factor right *on average*. ReLU has two more points in its
 # favour: it cannot saturate on the positive side, and it is the cheapest function
 # imaginable, a comparison with zero. That is why it is the default choice between
 # layers. Its weak spot is the flat side: a neuron whose input
 # is negative for every sample gets no gradient at all and can stay "dead", which is
-# what leaky ReLU's small negative slope is for.
+# what leaky ReLU's small negative slope is for (lesson 6 kills a whole layer that
+# way).
 #
 # ## The functional API
 #
@@ -288,7 +332,8 @@ for name, f in (("before", features), ("after ", normed)):
 # each training step (and scaling the survivors up so the expected sum stays the
 # same). At evaluation time it does nothing. Whether the "training" or the
 # "evaluation" behaviour applies is a switch on the module, `model.train()` or
-# `model.eval()`, which reaches every submodule:
+# `model.eval()`, which reaches every submodule. With p = 0.5, the survivors are
+# scaled by 1 / (1 - p) = 2:
 
 # %%
 drop = nn.Dropout(p=0.5)
@@ -356,10 +401,63 @@ print("log of softmax when one class wins by a mile:", torch.softmax(one_wins, d
 # 1, so the sum never rounds to 0 either. That is the **log-sum-exp trick**, and with
 # it the log-probabilities come straight out, without taking the log of a softmax:
 # $\log p_k = z_k - \log \sum_j e^{z_j}$.
+#
+# <details class="question"><summary>Predict: the logits are <code>[1000, 0]</code>.
+# What cross-entropy does <code>F.cross_entropy</code> give when the right class is 0,
+# and when it is 1?</summary>
+#
+# 0 and 1000. With the trick, $\log \sum_j e^{z_j}$ is $1000 + \log(1 + e^{-1000})$,
+# which is 1000 in float32, so $-\log p_0 = 1000 - 1000 = 0$ and
+# $-\log p_1 = 1000 - 0 = 1000$: a finite loss, no `inf`.
+#
+# </details>
 
 # %%
 m = big.max()
 print("log-sum-exp, shifted:", m + (big - m).exp().sum().log())  # 1000 + log 2
+wide = one_wins.unsqueeze(0)  # a batch of one row: [[1000, 0]]
+print("right class 0:", F.cross_entropy(wide, torch.tensor([0])))
+print("right class 1:", F.cross_entropy(wide, torch.tensor([1])))
+
+# %% [markdown]
+# Lesson 1 wrote the target of a photo of a human as `[0, 0, 1]`: a 1 at the right
+# class and 0 elsewhere, a **one-hot** vector. `F.cross_entropy` takes the position of
+# that 1 instead, the **class index** (2 for the human), which is shorter and says the
+# same. The two forms convert into each other, and the loss is the same either way:
+# with a one-hot target, the sum of target times log-probability keeps exactly one
+# term, the right class's.
+
+# %%
+onehot = F.one_hot(classes, num_classes=3).float()
+print(onehot)
+print("index of the 1 in each row:", onehot.argmax(dim=1))
+print("with the one-hot rows:", -(onehot * F.log_softmax(logits, dim=1)).sum(dim=1).mean())
+print("F.cross_entropy also takes them as targets:", F.cross_entropy(logits, onehot))
+
+# %% [markdown]
+# **Two classes, one logit.** For a yes/no question two logits are one too many: only
+# their difference matters to the softmax. The usual way is a single logit $z$, with
+# probability $\sigma(z)$ for "yes" (the sigmoid of lesson 1), and the **binary
+# cross-entropy** as the loss: $-\log \sigma(z)$ when the answer is yes, and
+# $-\log(1 - \sigma(z))$ when it is no. `nn.BCEWithLogitsLoss` computes it from the
+# raw logit, stably, the way `F.cross_entropy` does; its targets are floats, 0.0 or 1.0.
+#
+# <details class="question"><summary>Predict: the softmax of the two logits $[0, z]$
+# gives class 1 the probability $e^z / (1 + e^z)$. Is the binary cross-entropy of $z$
+# the same number as the cross-entropy of the pair $[0, z]$?</summary>
+#
+# Yes: $e^z / (1 + e^z) = 1 / (1 + e^{-z}) = \sigma(z)$, so both losses take minus the
+# log of the same probability. One logit with `BCEWithLogitsLoss` is a two-class
+# softmax with the first logit pinned at 0.
+#
+# </details>
+
+# %%
+z = torch.tensor([2.0, -1.0, 0.5])
+answer = torch.tensor([1.0, 0.0, 0.0])  # yes, no, no: floats for BCEWithLogitsLoss
+pairs = torch.stack([torch.zeros(3), z], dim=1)  # rows [0, z]
+print("BCEWithLogitsLoss:     ", nn.BCEWithLogitsLoss()(z, answer))
+print("cross-entropy of [0, z]:", F.cross_entropy(pairs, answer.long()))
 
 # %% [markdown]
 # In the exercises I write `mse_loss` and `cross_entropy` myself from these
@@ -380,6 +478,8 @@ X = torch.tensor(points)  # (200, 2) float32
 y = torch.tensor(labels)  # (200,) int64 class indices: 0 or 1
 print(X.shape, X.dtype, y.shape, y.dtype)
 
+# %% tags=["plot"]
+# alt: Two interleaving half-moons of 200 points: class 0 above, class 1 below
 plt.figure(figsize=(5, 3.2))
 plt.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=14, edgecolors="k", linewidths=0.3)
 plt.title("two moons: class 0 above, class 1 below")
@@ -393,7 +493,7 @@ plt.show()
 # whole data set, each step looks at 32 random points. An **epoch** is one pass over
 # the data, so at every epoch I shuffle the indices and walk through them 32 at a
 # time. Each step is cheaper, there are more of them, and the randomness of the
-# batches does no harm (lesson 6 looks at why it even helps).
+# batches does no harm here (lesson 6 compares the two ways for the same work).
 
 # %%
 torch.manual_seed(0)
@@ -433,7 +533,8 @@ print(f"accuracy on the training points: {right:.1%}")
 #
 # Here is the loss epoch by epoch:
 
-# %%
+# %% tags=["plot"]
+# alt: The training loss, mean cross-entropy, falling over the epochs on a log scale
 plt.figure(figsize=(5, 3))
 plt.plot(range(1, len(history) + 1), history)
 plt.yscale("log")
@@ -448,7 +549,9 @@ plt.show()
 # To see that border, I ask the model for a prediction at every point of a fine grid
 # and colour the grid by the predicted class:
 
-# %%
+# %% tags=["plot"]
+# alt: The two moons with the network's predicted probability of class 1 as shaded regions and the
+#   learned decision boundary, where the probability is 1/2, as a black line
 xs = torch.linspace(-1.6, 2.6, 200)
 ys = torch.linspace(-1.1, 1.6, 150)
 grid = torch.cartesian_prod(ys, xs).flip(1)  # every (x, y) pair of the grid
@@ -491,12 +594,268 @@ with torch.no_grad():
 print(f"running on {device}: accuracy {on_device:.1%}")
 
 # %% [markdown]
-# Inside a training loop, anything the loop creates itself (like the shuffled
-# indices) has to be on the data's device too, or be moved there: `X.device` says
-# where that is. On a network this small the GPU is no faster, because launching
-# work on it costs more than the arithmetic; the gain comes with big layers and big
-# batches.
+# Inside a training loop, what an operation combines must share a device: the model's
+# weights and the batch it is given, or a prediction and its target. Index tensors
+# are the exception: the shuffled indices from `torch.randperm` can stay on the CPU,
+# because indexing a GPU tensor with CPU indices is allowed (the other way round is
+# not). `X.device` says where a tensor lives. On a network this small the GPU is no
+# faster, because launching work on it costs more than the arithmetic; the gain comes
+# with big layers and big batches.
+
+# %% [markdown]
+# ## Real data: handwritten digits
 #
+# Two moons are made up. For a real data set I do not need the internet:
+# scikit-learn ships a small one inside the package, 1797 handwritten digits scanned
+# at 8 × 8 pixels, each pixel a shade from 0 to 16, each image labelled with the digit
+# it shows. `load_digits` reads it from the installed files.
+
+# %%
+digits = load_digits()
+images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16  # (N, 1, 8, 8)
+targets = torch.tensor(digits.target)  # class indices 0 to 9
+print(images.shape, targets.shape, "digits:", targets.unique().tolist())
+print("images per digit:", targets.bincount().tolist())
+
+# %% tags=["plot"]
+# alt: The first 16 images of the digits data set, 8 by 8 grey pixels each, titled with their
+#   labels: 0 to 9, then 0 to 5
+fig, axes = plt.subplots(2, 8, figsize=(7, 2.2))
+for ax, image, label in zip(axes.flat, images, targets, strict=False):
+    ax.imshow(image[0], cmap="gray_r")
+    ax.set_title(int(label), fontsize=10)
+    ax.axis("off")
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# I divided by 16 so the pixels run from 0 to 1, and added an axis of length 1 for the
+# single grey channel, the (batch, channels, height, width) layout that PyTorch's
+# image layers expect.
+#
+# ### Dataset, DataLoader and a held-out split
+#
+# For the moons I cut mini-batches out of an index tensor by hand. PyTorch has two
+# classes for that job. A **Dataset** is anything with a length that returns one
+# example per index; `TensorDataset` builds one from tensors that share their first
+# axis. A **DataLoader** walks a Dataset in mini-batches, reshuffled every epoch
+# when `shuffle=True`, and stacks each batch into tensors.
+#
+# Before any training I put a quarter of the images aside. The network never trains
+# on them; they are there to tell me how it does on digits it has not seen.
+# `random_split` draws the two parts at random, from a generator I seed so the split
+# is the same on every build.
+
+# %%
+dataset = TensorDataset(images, targets)
+print("one example:", dataset[0][0].shape, "label", dataset[0][1].item())
+train_set, held_out = random_split(
+    dataset, [0.75, 0.25], generator=torch.Generator().manual_seed(0)
+)
+print(f"{len(train_set)} training images, {len(held_out)} held out")
+
+# %% [markdown]
+# Batches of 32 do not divide the training images evenly. Like my own loop on the
+# moons, a DataLoader keeps the smaller last batch unless I ask it to drop it
+# (`drop_last=True`):
+
+# %%
+loader = DataLoader(
+    train_set, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0)
+)
+sizes = [len(batch_targets) for _, batch_targets in loader]
+print(f"{len(loader)} batches per epoch; the first of {sizes[0]}, the last of {sizes[-1]}")
+
+# %% [markdown]
+# ### Training with a held-out set
+#
+# The loop is the one from the moons, with the DataLoader handing out the batches.
+# After every epoch I measure the loss on the held-out images too. Two new lines go
+# with that measurement:
+#
+# - `model.eval()` switches every dropout and batch-norm layer to its evaluation
+#   behaviour (my networks here have none, but the habit costs nothing and saves a
+#   bad surprise later), and `model.train()` switches back before the next epoch.
+# - `torch.inference_mode()` is `torch.no_grad()` made stricter: no graph is
+#   recorded, and tensors created inside it can never enter one later, which lets
+#   PyTorch skip some bookkeeping. It is meant for exactly this, computing outputs that
+#   no gradient will ever flow through.
+
+
+# %%
+def fit(model, epochs=12, lr=0.05):
+    """Train on train_set; return the training and held-out loss of every epoch."""
+    model.to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    shuffled = DataLoader(
+        train_set, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0)
+    )
+    held_images, held_targets = (t.to(device) for t in held_out[:])  # all of it, one batch
+    train_losses, held_losses = [], []
+    for _ in range(epochs):
+        model.train()
+        total = 0.0
+        for batch_images, batch_targets in shuffled:
+            batch_images, batch_targets = batch_images.to(device), batch_targets.to(device)
+            loss = F.cross_entropy(model(batch_images), batch_targets)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(batch_targets)
+        train_losses.append(total / len(train_set))
+        model.eval()
+        with torch.inference_mode():
+            held_losses.append(F.cross_entropy(model(held_images), held_targets).item())
+    return train_losses, held_losses
+
+
+def held_out_accuracy(model):
+    model.eval()
+    held_images, held_targets = held_out[:]
+    with torch.inference_mode():
+        predicted = model(held_images.to(device)).argmax(dim=1).cpu()
+    return (predicted == held_targets).float().mean().item()
+
+
+# %% [markdown]
+# The optimiser has one new argument: with `momentum=0.9`, each step follows a running
+# sum of the recent gradients, each multiplied by 0.9 once more for every step it is
+# older, instead of the current gradient alone (the formula is in the documentation of
+# `torch.optim.SGD`). The training loss of an epoch is the mean over its batches,
+# taken while the weights were still moving; the held-out loss is measured once, after
+# the epoch. The first network is an MLP: `nn.Flatten` turns each 8 × 8 image into a
+# row of 64 numbers, then one hidden layer of 64 ReLUs, then 10 logits, one per digit.
+#
+# <details class="question"><summary>Predict: the training loss is measured on the
+# images the weights were fitted to; the held-out loss on images they never saw. Which
+# of the two will end lower?</summary>
+#
+# The training loss. Every step pushed the weights to fit the training images, and
+# nothing pushed them towards the held-out ones, so the network does at least a
+# little worse on those. How large the gap grows is what tells me whether it learned
+# digits or memorised these particular images (lesson 6 provokes the second).
+#
+# </details>
+
+# %%
+torch.manual_seed(0)
+mlp = nn.Sequential(nn.Flatten(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+mlp_curves = fit(mlp)
+print(f"MLP, {sum(p.numel() for p in mlp.parameters())} parameters")
+print(f"last epoch: training loss {mlp_curves[0][-1]:.3f}, held-out loss {mlp_curves[1][-1]:.3f}")
+print(f"held-out accuracy {held_out_accuracy(mlp):.1%}")
+
+# %% [markdown]
+# The second network is a small convolutional network, the kind the tour below
+# explains: two stages of 3 × 3 filters and pooling halve the image twice, from 8 × 8
+# to 2 × 2, before a Linear layer reads the 16 channels of what is left.
+
+# %%
+torch.manual_seed(0)
+small_cnn = nn.Sequential(
+    nn.Conv2d(1, 8, kernel_size=3, padding=1),  # (N, 8, 8, 8)
+    nn.ReLU(),
+    nn.MaxPool2d(2),  # (N, 8, 4, 4)
+    nn.Conv2d(8, 16, kernel_size=3, padding=1),  # (N, 16, 4, 4)
+    nn.ReLU(),
+    nn.MaxPool2d(2),  # (N, 16, 2, 2)
+    nn.Flatten(),  # (N, 64)
+    nn.Linear(64, 10),
+)
+cnn_curves = fit(small_cnn)
+print(f"CNN, {sum(p.numel() for p in small_cnn.parameters())} parameters")
+print(f"last epoch: training loss {cnn_curves[0][-1]:.3f}, held-out loss {cnn_curves[1][-1]:.3f}")
+print(f"held-out accuracy {held_out_accuracy(small_cnn):.1%}")
+
+# %% tags=["plot"]
+# alt: Training and held-out cross-entropy over 12 epochs, on a log scale, for the MLP (left) and
+#   the CNN (right): both fall together at first, then the training loss keeps falling while the
+#   held-out loss levels off above it
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 3), sharey=True)
+for ax, name, (train_curve, held_curve) in zip(
+    axes, ("MLP", "CNN"), (mlp_curves, cnn_curves), strict=True
+):
+    epochs = range(1, len(train_curve) + 1)
+    ax.plot(epochs, train_curve, "o-", markersize=3, label="training")
+    ax.plot(epochs, held_curve, "s--", markersize=3, label="held out")
+    ax.set(title=name, xlabel="epoch", yscale="log")
+axes[0].set_ylabel("mean cross-entropy")
+axes[0].legend()
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Both curves fall together at first; then the training loss keeps falling while the
+# held-out loss levels off above it. The gap between the two is the part of the
+# training that did not carry over to new images. Both networks get the large
+# majority of the held-out digits right, and the CNN does it with fewer parameters,
+# because its filters are shared across the whole image.
+#
+# ### Saving and loading a model
+#
+# A trained network is its weights. `state_dict()` returns them as a dictionary from
+# names to tensors, and `torch.save` writes that dictionary to a file. To load it, I
+# build the same architecture again, with fresh random weights, and copy the saved
+# ones in with `load_state_dict`. (Here the file goes to a temporary folder that is
+# deleted right after.)
+#
+# <details class="question"><summary>Predict: does the saved file contain the network's
+# architecture, the layers and how they connect?</summary>
+#
+# No: only the named tensors. The names (`1.weight`, `3.bias`, ...) say where each
+# tensor goes, but the code that builds the network has to exist to load them into.
+# That is why I rebuild `nn.Sequential(...)` before `load_state_dict`.
+#
+# </details>
+
+# %%
+print({name: tuple(t.shape) for name, t in mlp.state_dict().items()})
+with tempfile.TemporaryDirectory() as folder:
+    path = Path(folder) / "digits-mlp.pt"
+    torch.save(mlp.state_dict(), path)
+    print(f"saved {path.stat().st_size} bytes")
+    copy = nn.Sequential(nn.Flatten(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    copy.load_state_dict(torch.load(path, weights_only=True))
+copy.to(device).eval()
+with torch.inference_mode():
+    probe = held_out[:][0][:5].to(device)
+    print("same outputs as the trained model:", torch.equal(copy(probe), mlp(probe)))
+
+# %% [markdown]
+# `weights_only=True` (the default since PyTorch 2.6) restricts `torch.load` to
+# tensors, numbers, strings and plain containers. Without it, loading unpickles
+# arbitrary Python objects, and the documentation warns that a malicious file can run
+# code that way.
+#
+# ### What the CNN gets wrong
+#
+# The accuracy is one number; the mistakes themselves say more. Here are held-out
+# images the CNN got wrong (up to twelve of them), each with the right digit and the
+# network's answer:
+
+# %% tags=["plot"]
+# alt: Held-out digit images the CNN got wrong, each titled with the right digit and the network's
+#   answer
+held_images, held_targets = held_out[:]
+with torch.inference_mode():
+    guesses = small_cnn(held_images.to(device)).argmax(dim=1).cpu()
+wrong = (guesses != held_targets).nonzero().flatten()
+shown = wrong[:12]
+fig, axes = plt.subplots(2, 6, figsize=(7, 3))
+for ax in axes.flat:
+    ax.axis("off")
+for ax, i in zip(axes.flat, shown, strict=False):
+    ax.imshow(held_images[i, 0], cmap="gray_r")
+    ax.set_title(f"{held_targets[i].item()}, said {guesses[i].item()}", fontsize=10)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Looking at the mistakes one by one is how I tell a network that is being silly from
+# data that is hard: at 8 × 8 pixels, a few of these would fool me too. The usual next
+# steps are more data, a bigger network, or more epochs watched on the held-out curve.
+
+# %% [markdown]
 # ## A tour of other architectures
 #
 # The MLP treats its input as a flat list of numbers. Other kinds of data have a
@@ -637,10 +996,14 @@ print(f"for scale, the mean square of the data itself: {data.pow(2).mean().item(
 # `nn.Module` keeps a network's parameters together, `nn.Linear` is lesson 1's layer
 # for whole batches, and `nn.Sequential` chains layers. Between two Linear layers
 # goes an activation, or the stack collapses into one linear map; ReLU is the usual
-# one, because it is cheap and does not shrink the gradient where it is active.
+# one, because it is cheap and its slope is exactly 1 where it is active.
 # Cross-entropy on raw logits, computed with the log-sum-exp trick, is the loss for
-# classification, and the training loop is forward, loss, zero_grad, backward, step,
-# over shuffled mini-batches, on whatever device holds the model and data.
+# classification (one logit and `BCEWithLogitsLoss` for two classes), and the
+# training loop is forward, loss, zero_grad, backward, step, over shuffled
+# mini-batches, on whatever device holds the model and data. A `DataLoader` serves
+# the batches, a held-out part of the data that never trains says how the network
+# does on new examples (measured under `model.eval()` and `torch.inference_mode()`),
+# and `state_dict` saves what it learned.
 #
 # All the learning, though, happened inside `loss.backward()` and `optimizer.step()`,
 # which I have used without seeing inside. Lesson 5 opens the first one up: I build

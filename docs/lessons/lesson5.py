@@ -15,6 +15,9 @@
 # overwritten; and finally neurons, layers and a whole network made of these numbers.
 # Lesson 6 then trains that network. Every output and figure below was produced by
 # the code above it when this page was built.
+#
+# Now and then I stop at a question marked "Predict", before the code that answers
+# it. Try to answer it yourself first, then open it to compare with my answer.
 
 # %%
 import math
@@ -89,7 +92,9 @@ print("and its first input came from", d._prev[0]._op, "of", d._prev[0]._prev)
 # full engine later on.
 
 
-# %%
+# %% tags=["plot"]
+# alt: The graph of d = a * b + c, forward only: a = 2 and b = -3 go into a * node that gives -6,
+#   which goes with c = 10 into a + node that gives d = 4
 def draw(root, names=None, title=None):
     """Draw the graph that ends at `root`: a box per Value, a circle per operation."""
     names = names or {}
@@ -155,6 +160,14 @@ plt.show()
 #
 # Before any theory, the honest way to measure it: nudge one input by a tiny `h` and
 # see how far the output moves. This is the central-difference check from lesson 3.
+#
+# <details class="question"><summary>Predict: with a = 2, b = -3 and c = 10, how fast
+# does d = a · b + c move when I nudge <code>a</code>, and in which direction?</summary>
+#
+# At rate -3, which is b: nudging `a` up by h changes a · b by b · h = -3h, and c
+# does not depend on `a` at all. So d moves 3 times as fast as `a`, downwards.
+#
+# </details>
 
 
 # %%
@@ -237,7 +250,9 @@ print(f"a.grad = {a.grad}, b.grad = {b.grad}, c.grad = {c.grad}")
 # backwards gives the derivative with respect to every input at once. The drawing now
 # shows the gradient under each value:
 
-# %%
+# %% tags=["plot"]
+# alt: The same graph of d = a * b + c after the backward pass: each box now shows its gradient
+#   beside its value
 draw(d, {a: "a", b: "b", c: "c", e: "e", d: "d"}, "after the backward pass")
 plt.show()
 
@@ -250,7 +265,9 @@ plt.show()
 # `tanh` the local derivative is $1 - \tanh^2(x)$, which I can check against the
 # nudging method on a whole curve:
 
-# %%
+# %% tags=["plot"]
+# alt: tanh(x) for x from -4 to 4, its local derivative 1 - tanh(x)², and the estimate from
+#   nudging x, which lies on top of the derivative
 xs = [i / 20 for i in range(-80, 81)]
 local = [1 - math.tanh(x) ** 2 for x in xs]
 nudged = [(math.tanh(x + 1e-5) - math.tanh(x - 1e-5)) / 2e-5 for x in xs]
@@ -264,12 +281,70 @@ ax.set_xlabel("x")
 plt.show()
 
 # %% [markdown]
+# ## One neuron, backwards by hand
+#
+# Before I let code walk the graph, I want to do it once by hand on something that
+# looks like a network: lesson 1's neuron with two inputs and a bias, and as its
+# activation the tanh of lesson 4, $o = \tanh(w_0 x_0 + w_1 x_1 + b)$. Karpathy's
+# lecture on [micrograd](https://github.com/karpathy/micrograd) does this exercise by
+# hand before automating it, and so do I, with my own numbers. The forward pass first,
+# one operation per line, so that every intermediate result has a name:
+
+# %%
+x0, x1 = 1.0, -2.0  # the inputs
+w0, w1, b = 0.5, 0.25, 0.5  # the neuron's weights and bias
+p0 = w0 * x0
+p1 = w1 * x1
+s = p0 + p1
+n = s + b  # the weighted sum
+o = math.tanh(n)  # the neuron's output
+print(f"p0 = {p0}, p1 = {p1}, s = {s}, n = {n}, o = tanh(n) = {o:.6f}")
+
+# %% [markdown]
+# Now backwards, from `o` to the leaves. Each line takes the gradient that has
+# arrived at a node and multiplies it by one local derivative: $1 - \tanh^2$ for the
+# tanh, 1 for each input of a sum, and for a product, the other factor.
+#
+# <details class="question"><summary>Predict: which of the two weights gets the larger
+# gradient, and with which sign?</summary>
+#
+# $w_1$, with a negative sign. A weight's gradient is the input it multiplies times
+# the gradient that reached its product, and both products receive the same one,
+# $1 - o^2$, through the sums. $x_1 = -2$ and $x_0 = 1$, so $w_1$'s gradient is twice
+# the size of $w_0$'s and of the opposite sign.
+#
+# </details>
+
+# %%
+grad_o = 1.0  # o changes at rate 1 with itself
+grad_n = grad_o * (1 - o**2)  # o = tanh(n)
+grad_s = grad_n * 1.0  # n = s + b: a sum hands its gradient on unchanged
+grad_b = grad_n * 1.0
+grad_p0 = grad_s * 1.0  # s = p0 + p1
+grad_p1 = grad_s * 1.0
+grad_w0, grad_x0 = grad_p0 * x0, grad_p0 * w0  # p0 = w0 * x0: each gets the other factor
+grad_w1, grad_x1 = grad_p1 * x1, grad_p1 * w1  # p1 = w1 * x1
+by_hand = [grad_w0, grad_w1, grad_b, grad_x0, grad_x1]
+print("by hand: ", " ".join(f"{g:+.6f}" for g in by_hand), "(w0, w1, b, x0, x1)")
+
+leaves = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (w0, w1, b, x0, x1)]
+tw0, tw1, tb, tx0, tx1 = leaves
+torch.tanh(tw0 * tx0 + tw1 * tx1 + tb).backward()
+print("PyTorch: ", " ".join(f"{t.grad.item():+.6f}" for t in leaves))
+
+# %% [markdown]
+# The same five numbers. Two things made the hand calculation work, and both are
+# mechanical. Every line had the same form, arriving gradient times local
+# derivative, which is exactly what the closures of my sketch do. And the lines had to
+# come in the right order: `grad_s` needs `grad_n`, which needs `grad_o`. That order
+# is the one thing still missing from my engine.
+#
 # ## Backward over a topological order
 #
-# Above I called the two closures by hand, and I called them in the right order: first
-# `d`'s, then `e`'s. The order matters. A node may pass its gradient on only once it
-# has received *all* of it, from every node that uses it. If `e` ran before `d`, it
-# would pass on a gradient of 0.
+# In the sketch I called the two closures by hand, and I called them in the right
+# order: first `d`'s, then `e`'s. The order matters. A node may pass its gradient on
+# only once it has received *all* of it, from every node that uses it. If `e` ran
+# before `d`, it would pass on a gradient of 0.
 #
 # An order in which every node comes after all the nodes it was computed from is
 # called a **topological order**. Walking such an order backwards, from the output to
@@ -336,7 +411,16 @@ except RecursionError as error:
 # Every closure above *adds* to `grad` with `+=`. It would be easy to write `=`
 # instead, and on `d = a * b + c` nothing would look wrong. It goes wrong as soon as
 # a value is used more than once. Take `b = a + a`: `b` grows twice as fast as `a`, so
-# the gradient must be 2. Here is what an assigning version computes:
+# the gradient must be 2.
+#
+# <details class="question"><summary>Predict: a version whose sum <em>assigns</em> the
+# gradient, <code>self.grad = grad</code> and <code>other.grad = grad</code>, runs
+# backward on <code>a + a</code>. What does <code>a.grad</code> end up as?</summary>
+#
+# 1. Both assignments land on the same object, `a`: the second overwrites the first
+# instead of adding to it, and one of the two paths is lost.
+#
+# </details>
 
 
 # %%
@@ -398,6 +482,28 @@ print(
 )
 
 # %% [markdown]
+# <details class="question"><summary>Predict: with the full engine, <code>a =
+# Value(3.0)</code> and <code>b = a * a</code>. I call <code>b.backward()</code> once
+# and print <code>a.grad</code>, then call it a second time, without zeroing anything,
+# and print it again. What are the two numbers?</summary>
+#
+# 6, then 12. The derivative of $a^2$ is $2a = 6$ (the product sends 3 down each of
+# its two paths, and they add up). The second `backward()` adds another 6 on top,
+# just as two `backward()` calls did in PyTorch in lesson 3.
+#
+# </details>
+
+# %%
+a = engine.Value(3.0)
+b = a * a
+b.backward()
+print("after one backward():", a.grad)
+b.backward()
+print("after two:           ", a.grad)
+a.grad = 0.0  # what zero_grad() does for every parameter
+print("after zeroing:       ", a.grad)
+
+# %% [markdown]
 # ## Neurons, layers and an MLP
 #
 # With an engine that differentiates anything made of these operations, a neural
@@ -414,6 +520,10 @@ w0.data, w1.data, bias.data = 0.8, -0.4, 0.1  # round numbers, to follow by hand
 x0, x1 = engine.Value(1.5), engine.Value(0.5)
 out = neuron([x0, x1])  # relu(0.8 * 1.5 - 0.4 * 0.5 + 0.1)
 out.backward()
+
+# %% tags=["plot"]
+# alt: The graph of one neuron, relu(w0 * x0 + w1 * x1 + b): boxes for the weights, the inputs,
+#   the bias and the output, with their values and gradients
 labels = {w0: "w0", w1: "w1", bias: "b", x0: "x0", x1: "x1", out: "out"}
 draw(out, labels, "one neuron: relu(w0 * x0 + w1 * x1 + b)")
 plt.show()
@@ -429,7 +539,15 @@ plt.show()
 # each. An `MLP` chains layers, the outputs of one being the inputs of the next; every
 # layer uses ReLU except the last, which stays linear so that the network can output
 # any number, negative ones included. Its `parameters()` are all the weights and
-# biases, layer after layer, which is lesson 1's count again:
+# biases, layer after layer, which is lesson 1's count again.
+#
+# <details class="question"><summary>Predict: how many parameters has <code>MLP(2, [3,
+# 1])</code>, two inputs, a hidden layer of 3 and one output?</summary>
+#
+# 13: each of the 3 hidden neurons has 2 weights and a bias (9), and the output
+# neuron has 3 weights and a bias (4).
+#
+# </details>
 
 # %%
 model = nn.MLP(2, [3, 1])
