@@ -321,7 +321,7 @@
 
   function button(text, onClick, primary = false) {
     const node = element("button", { type: "button", textContent: text });
-    node.className = primary ? "md-button md-button--primary" : "md-button";
+    node.className = primary ? "learn-button learn-button--primary" : "learn-button";
     node.addEventListener("click", onClick);
     return node;
   }
@@ -345,7 +345,7 @@
 
   function hints(exercise) {
     const list = element("ol", { className: "learn-hints" });
-    const more = element("button", { type: "button", className: "md-button learn-hint" });
+    const more = element("button", { type: "button", className: "learn-button learn-hint" });
     const update = () => {
       const left = exercise.hints.length - list.children.length;
       more.textContent = `Show a hint for ${exercise.name} (${left} left)`;
@@ -365,7 +365,7 @@
       into.append(element("p", { textContent: `Could not be graded: ${result.error}` }));
       return;
     }
-    const table = element("table", { className: "learn-table" });
+    const table = element("table");  // no class: Material styles it as the page's tables
     table.append(
       element("caption", { textContent: `${result.lesson}: score ${result.score}/${result.max_score}` }),
       element("thead", {}, element("tr", {},
@@ -396,7 +396,11 @@
         detail));
     }
     table.append(body);
-    into.append(table);
+    // Scrolls sideways on a narrow screen: a region the keyboard can reach.
+    const region = element("div", { className: "learn-scroll", tabIndex: 0 }, table);
+    region.setAttribute("role", "region");
+    region.setAttribute("aria-label", `Results of ${result.lesson}`);
+    into.append(region);
   }
 
   async function mountPanel(section) {
@@ -428,6 +432,7 @@
       mode: "python",
       lineNumbers: true,
       indentUnit: 4,
+      inputStyle: "contenteditable",  // the text itself is what screen readers and phones edit
       extraKeys: { Tab: (cm) => cm.execCommand("insertSoftTab") },
       screenReaderLabel: `${current}: your code`,
     });
