@@ -50,7 +50,7 @@ def run(lesson_id: str, tests: list[str], timeout: float, report: str) -> int:
     lesson = course.lesson(lesson_id)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", "/tmp/hypothesis")
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(TARGET.parent / ".hypothesis"))
     os.chdir(TARGET)
     forget_imports(course.tests_dir)
     paths = [str(course.tests_dir.parent / t) for t in tests] or [str(course.tests_dir / lesson.id)]

@@ -290,7 +290,7 @@
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
-  window.learn = { check, download, files: currentFiles, manifest };
+  window.learn = { check, download };
 
   // -- the panel on a lesson page -----------------------------------------------------
 
