@@ -173,7 +173,16 @@ def test_grade_shards_merge_and_resume(toy, tmp_path):
     assert set(scores(first)) | set(scores(second)) == {"ann", "ben", "cat", "dan"}
     assert not set(scores(first)) & set(scores(second))
     merged = grading.merge([tmp_path / "s1", tmp_path / "s2"], tmp_path / "all", ("junit",))
-    assert {g.submission: g.score for g in merged} == {"ann": 4, "ben": 3, "cat": 4, "dan": 0}
+    assert {g.submission: g.score for g in merged.graded} == {
+        "ann": 4, "ben": 3, "cat": 4, "dan": 0,
+    }  # fmt: skip
+    assert merged.missing == []
+    partial = grading.merge([tmp_path / "s1"], tmp_path / "half")  # shard 2 failed
+    assert partial.missing == sorted(scores(second))
+    assert (
+        "2 submission(s) of the class have no result"
+        in (tmp_path / "half" / "summary.md").read_text()
+    )
     rows = list(csv.DictReader(io.StringIO((tmp_path / "all" / "grades.csv").read_text())))
     assert [r["submission"] for r in rows] == ["ann", "ben", "cat", "dan"]
     assert rows[1]["status"] == "failed" and rows[1]["percent"] == "75"
@@ -204,7 +213,7 @@ def test_an_interrupted_run_keeps_what_finished_and_no_half_file(toy, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         grading.grade(course, folder, options(out, jobs=2), on_done=stop)
     written = sorted(p.name for p in out.iterdir())
-    kept = [n for n in written if n.endswith(".json")]
+    kept = [n for n in written if n.endswith(".json") and n != grading.RUN_RECORD]
     assert 1 <= len(kept) < 3, written
     assert not [n for n in written if n.startswith(".tmp-")]
     for path in out.glob("*.json"):
@@ -271,6 +280,10 @@ def test_hidden_tests_count_and_stay_hidden(toy, tmp_path):
     assert visibility["toy halve (hidden tests)"] == "hidden"
     assert visibility["toy halve"] == "visible"
     assert "(not counting the hidden tests)" in gradescope["output"]
+    plain = grading.grade(course, roster(toy, {"cat": None}), options(tmp_path / "plain"))
+    assert scores(plain)["cat"] == 4
+    with pytest.raises(CourseError, match=r"will not mix grades: .*out graded with hidden"):
+        grading.merge([out, tmp_path / "plain"], tmp_path / "mixed")
     assert "(hidden)" in (out / "junit.xml").read_text()
 
 

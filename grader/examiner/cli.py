@@ -315,10 +315,21 @@ def _reuse_note(report: grading.Report) -> str:
 @click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--format", "extra", multiple=True, type=click.Choice(["junit", "gradescope"]))
 def merge(folders: tuple[Path, ...], out: Path, extra: tuple[str, ...]) -> None:
-    """Join the OUT folders of several runs (e.g. --shard I/N in a CI matrix) into one."""
-    graded = grading.merge(list(folders), out, tuple(extra))
-    print_summary(grading.Report(graded=graded), counts=False)
-    err.print(f"merged {len(graded)} submission(s) into {out}/")
+    """Join the OUT folders of several runs (e.g. --shard I/N in a CI matrix) into one.
+
+    Exit 1 when a submission of the class has no result in any of them (a shard failed);
+    runs with and without hidden tests are refused (exit 2)."""
+    merged = grading.merge(list(folders), out, tuple(extra))
+    print_summary(grading.Report(graded=merged.graded), counts=False)
+    err.print(f"merged {len(merged.graded)} submission(s) into {out}/")
+    if merged.missing:
+        names = ", ".join(merged.missing[:10]) + (", ..." if len(merged.missing) > 10 else "")
+        err.print(
+            f"{len(merged.missing)} submission(s) of the class have no result in any folder "
+            f"(a shard failed?): {names}",
+            markup=False,
+        )
+        sys.exit(1)
 
 
 @grade.command()

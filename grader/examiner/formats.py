@@ -394,7 +394,7 @@ def sparkline(histogram: list[int]) -> str:
     return "".join(BARS[round(8 * n / top)] if n else "·" for n in histogram)
 
 
-def summary_markdown(graded: list[Graded]) -> str:
+def summary_markdown(graded: list[Graded], missing: list[str] = ()) -> str:
     rows = [
         "| lesson | graded | mean % | median % | min % | max % | passed | missing | flagged "
         "| distribution (0 → 100 %) |",
@@ -411,7 +411,15 @@ def summary_markdown(graded: list[Graded]) -> str:
         for r in sub.lessons
         for flag in r.flags
     ]
-    text = f"# Grades\n\n{len(graded)} submission(s)\n\n" + "\n".join(rows) + "\n"
+    text = f"# Grades\n\n{len(graded)} submission(s)\n\n"
+    if missing:
+        names = ", ".join(markdown_text(name) for name in missing[:50])
+        more = f" and {len(missing) - 50} more" if len(missing) > 50 else ""
+        text += (
+            f"**{len(missing)} submission(s) of the class have no result** (a shard that "
+            f"failed or was not merged): {names}{more}\n\n"
+        )
+    text += "\n".join(rows) + "\n"
     if flagged:
         text += "\n## Flagged for review\n\n"
         text += "".join(

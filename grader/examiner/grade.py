@@ -54,7 +54,7 @@ from grader.results import LessonResult, Outcome, Status
 
 FORMATS = ("csv", "json", "junit", "gradescope")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESERVED = {"grades", "summary", "junit", "gradescope"}
+RESERVED = {"grades", "summary", "junit", "gradescope", "run"}
 BUNDLED_FILES = ("course.toml", "pyproject.toml", "constraints.txt", "README.md")
 BUNDLE_MANIFEST = ".learn-bundle.json"  # what a bundle wrote: all a rebuild may remove
 BUNDLE_KIND = "learn-grade-bundle"
@@ -329,6 +329,7 @@ def grade(
     for stale in out.glob(".tmp-*"):  # left by an interrupted run
         with contextlib.suppress(OSError):
             stale.unlink()
+    record_run(out, found, subs, options)
     base_key = grading_key(course, lessons, options)
     results: dict[str, Graded] = {}
     todo: list[tuple[Submission, str]] = []
@@ -531,12 +532,16 @@ def _write_submission(out: Path, sub: Submission, graded: Graded, options: Grade
 
 
 def write_reports(
-    out: Path, graded: list[Graded], extra: tuple[str, ...] = (), hidden_visibility="hidden"
+    out: Path,
+    graded: list[Graded],
+    extra: tuple[str, ...] = (),
+    hidden_visibility="hidden",
+    missing: list[str] = (),
 ) -> None:
-    """The files made from every submission: grades.csv, summary.md, and junit.xml or
-    gradescope/ when asked for."""
+    """The files made from every submission: grades.csv, summary.md (naming `missing`
+    submissions, which have no result), and junit.xml or gradescope/ when asked for."""
     formats.write_atomic(out / "grades.csv", formats.grades_csv(graded))
-    formats.write_atomic(out / "summary.md", formats.summary_markdown(graded))
+    formats.write_atomic(out / "summary.md", formats.summary_markdown(graded, missing))
     if "junit" in extra:
         formats.write_atomic(out / "junit.xml", formats.junit_xml(graded))
     if "gradescope" in extra:
@@ -548,11 +553,46 @@ def write_reports(
 
 # ----------------------------------------------------------------------------- merge
 
+RUN_RECORD = "run.json"  # the class a run was part of: what merge checks a join against
 
-def merge(folders: list[Path], out: Path, extra: tuple[str, ...] = ()) -> list[Graded]:
+
+def record_run(out: Path, found: list[Submission], subs: list[Submission], options) -> None:
+    """What this run was asked to grade, out of which class, with hidden tests or not."""
+    record = {
+        "class": sorted(s.name for s in found),
+        "graded": sorted(s.name for s in subs),
+        "shard": list(options.shard) if options.shard else None,
+        "hidden_tests": options.tests is not None,
+    }
+    formats.write_atomic(out / RUN_RECORD, json.dumps(record, indent=2))
+
+
+def _run_record(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / RUN_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def with_hidden_tests(graded: Graded) -> bool | None:
+    """Whether the submission was graded with the instructor's hidden tests (None: no
+    lesson of it ran, so it cannot tell)."""
+    ran = [r for r in graded.lessons if r.isolation.startswith("learn grade examiner")]
+    return any("and hidden tests" in r.isolation for r in ran) if ran else None
+
+
+@dataclass
+class Merged:
+    graded: list[Graded]
+    missing: list[str]  # in a run's class, with a result in none of the folders
+
+
+def merge(folders: list[Path], out: Path, extra: tuple[str, ...] = ()) -> Merged:
     """Join the output folders of several runs (e.g. the shards of a CI matrix) into
     `out`, with the results `out` already holds; a submission graded in more than one
-    keeps its latest grade."""
+    keeps its latest grade. Runs with and without hidden tests are never mixed; a
+    submission of the class that no folder has a result for is named (a shard failed)."""
     for folder in folders:
         if not folder.is_dir():
             raise CourseError(f"no such folder: {folder}")
@@ -561,14 +601,27 @@ def merge(folders: list[Path], out: Path, extra: tuple[str, ...] = ()) -> list[G
             "nothing to merge: no submission results in " + ", ".join(map(str, folders))
         )
     found = collect([out, *folders])
+    kinds: dict[bool, list[str]] = {}
+    for folder in [out, *folders]:
+        for sub in collect([folder]).values():
+            hidden = with_hidden_tests(sub)
+            if hidden is not None and str(folder) not in kinds.setdefault(hidden, []):
+                kinds[hidden].append(str(folder))
+    if len(kinds) > 1:
+        raise CourseError(
+            f"will not mix grades: {', '.join(kinds[True])} graded with hidden tests and "
+            f"{', '.join(kinds[False])} without. Regrade one side so that they agree."
+        )
+    everyone = {name for f in [out, *folders] for name in _run_record(f).get("class", [])}
+    missing = sorted(everyone - set(found))
     out.mkdir(parents=True, exist_ok=True)
     graded = [found[name] for name in sorted(found)]
     for sub in graded:
         formats.write_atomic(
             out / f"{safe_name(sub.submission)}.json", formats.submission_json(sub)
         )
-    write_reports(out, graded, extra)
-    return graded
+    write_reports(out, graded, extra, missing=missing)
+    return Merged(graded, missing)
 
 
 # ---------------------------------------------------------------------------- bundle
