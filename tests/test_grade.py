@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 
 from grader import course as course_mod
 from grader.course import CourseError
@@ -565,7 +566,30 @@ def test_cli_bundle_into_the_course_is_refused(toy, learn):
 @pytest.mark.parametrize("name", ["student", "roster"])
 def test_cli_workflow_templates(toy, name, learn):
     run = learn("grade", "workflow", name, cwd=toy.root)
-    assert run.returncode == 0 and "learn grade" in run.stdout and "jobs:" in run.stdout
+    assert run.returncode == 0 and "learn grade" in run.stdout
+    steps = {
+        step.get("name", ""): step
+        for job in yaml.safe_load(run.stdout)["jobs"].values()
+        for step in job["steps"]
+    }
+    if name == "student":  # Classroom gets the points, and the check is red until full marks
+        grade = steps["Grade"]["run"]
+        assert "--format classroom" in grade and "GITHUB_OUTPUT" in grade
+        reporter = next(s for s in steps.values() if "grading-reporter" in s.get("uses", ""))
+        assert reporter["with"]["runners"] == "learn" and "LEARN_RESULTS" in reporter["env"]
+    else:  # the deadline's commit, and a row for a repository that could not be cloned
+        fetch = next(s["run"] for n, s in steps.items() if n.startswith("Fetch"))
+        assert '--before="$DEADLINE"' in fetch and 'mkdir -p "$dest"' in fetch
+        assert "--roster" in steps["Grade this shard"]["run"]
+
+
+def test_classroom_scores_by_points_as_its_reporter_counts_them():
+    ben = formats.classroom(sample()[1])
+    assert ben["max_score"] == 5 and ben["status"] == "fail"
+    passed = sum(t["status"] == "pass" for t in ben["tests"])
+    assert passed / len(ben["tests"]) * ben["max_score"] == sample()[1].score  # as it computes
+    assert not [t for t in ben["tests"] if t["name"].endswith(": d")]  # not run: not listed
+    assert formats.classroom(sample()[0])["status"] == "pass"
 
 
 def test_a_lesson_without_its_folder_is_missing_and_runs_nothing(toy):

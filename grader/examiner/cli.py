@@ -137,7 +137,7 @@ def limit_options(function):
     "--format",
     "extra",
     multiple=True,
-    type=click.Choice(["junit", "gradescope"]),
+    type=click.Choice(["junit", "gradescope", "classroom"]),
     help="Also write junit.xml or gradescope/<submission>.json (CSV and JSON always).",
 )
 @click.option("--force", is_flag=True, help="Grade again what is already graded.")
@@ -313,7 +313,9 @@ def _reuse_note(report: grading.Report) -> str:
     "folders", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False)
 )
 @click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--format", "extra", multiple=True, type=click.Choice(["junit", "gradescope"]))
+@click.option(
+    "--format", "extra", multiple=True, type=click.Choice(["junit", "gradescope", "classroom"])
+)
 def merge(folders: tuple[Path, ...], out: Path, extra: tuple[str, ...]) -> None:
     """Join the OUT folders of several runs (e.g. --shard I/N in a CI matrix) into one.
 

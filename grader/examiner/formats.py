@@ -339,6 +339,40 @@ def _gradescope_problem(t: TestResult) -> str:
     return text + (f"\nat {t.location}" if t.location else "")
 
 
+# ------------------------------------------------------------------- GitHub Classroom
+
+
+def classroom(sub: Graded) -> dict:
+    """The result GitHub Classroom's grading reporter reads (base64 of this JSON, in
+    `<RUNNER>_RESULTS`). It scores a runner as the share of its tests that pass, times
+    `max_score`, so a test worth k points is listed k times; a test that could not run
+    here (no GPU) is not listed. Any lesson not passed in full fails the check."""
+    tests = []
+    for r in sub.lessons:
+        for t in r.tests:
+            if not t.counts:
+                continue
+            name = t.test.rsplit("::", 1)[-1].removeprefix("test_").replace("_", " ")
+            entry = {
+                "name": f"{r.lesson} {t.exercise}: {name}",
+                "status": "pass" if t.status is Status.PASSED else "fail",
+                "message": ""
+                if t.status is Status.PASSED
+                else f"{t.status.value}: {t.message}"[:500],
+            }
+            copies = max(1, round(t.points))
+            tests += [
+                {**entry, "name": f"{entry['name']} ({i + 1}/{copies})"} if copies > 1 else entry
+                for i in range(copies)
+            ]
+    if not tests:  # nothing ran: missing lessons, or a broken submission
+        tests = [{"name": "lessons graded", "status": "fail", "message": "no test ran"}]
+    status = "pass" if all(t["status"] == "pass" for t in tests) else "fail"
+    if any(r.outcome is Outcome.UNGRADED for r in sub.lessons):
+        status = "error"
+    return _cleaned({"version": 1, "status": status, "max_score": sub.max_score, "tests": tests})
+
+
 # ----------------------------------------------------------------------------- summary
 
 

@@ -52,9 +52,9 @@ from grader.examiner.staging import (
 )
 from grader.results import LessonResult, Outcome, Status
 
-FORMATS = ("csv", "json", "junit", "gradescope")
+FORMATS = ("csv", "json", "junit", "gradescope", "classroom")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESERVED = {"grades", "summary", "junit", "gradescope", "run"}
+RESERVED = {"grades", "summary", "junit", "gradescope", "classroom", "run"}
 BUNDLED_FILES = ("course.toml", "pyproject.toml", "constraints.txt", "README.md")
 BUNDLE_MANIFEST = ".learn-bundle.json"  # what a bundle wrote: all a rebuild may remove
 BUNDLE_KIND = "learn-grade-bundle"
@@ -526,9 +526,18 @@ def load_sensitive(graded: Graded) -> bool:
 
 def _write_submission(out: Path, sub: Submission, graded: Graded, options: GradeOptions) -> None:
     formats.write_atomic(out / f"{sub.file_stem}.json", formats.submission_json(graded))
-    if "gradescope" in options.formats:
-        data = formats.gradescope(graded, options.hidden_visibility)
-        formats.write_atomic(out / "gradescope" / f"{sub.file_stem}.json", json.dumps(data))
+    _write_platforms(out, graded, options.formats, options.hidden_visibility)
+
+
+def _write_platforms(out: Path, graded: Graded, extra, hidden_visibility: str) -> None:
+    """A submission's file for each platform asked for: OUT/<platform>/<submission>.json."""
+    stem = safe_name(graded.submission)
+    if "gradescope" in extra:
+        data = formats.gradescope(graded, hidden_visibility)
+        formats.write_atomic(out / "gradescope" / f"{stem}.json", json.dumps(data))
+    if "classroom" in extra:
+        data = formats.classroom(graded)
+        formats.write_atomic(out / "classroom" / f"{stem}.json", json.dumps(data))
 
 
 def write_reports(
@@ -544,11 +553,8 @@ def write_reports(
     formats.write_atomic(out / "summary.md", formats.summary_markdown(graded, missing))
     if "junit" in extra:
         formats.write_atomic(out / "junit.xml", formats.junit_xml(graded))
-    if "gradescope" in extra:
-        for sub in graded:
-            path = out / "gradescope" / f"{safe_name(sub.submission)}.json"
-            data = formats.gradescope(sub, hidden_visibility)
-            formats.write_atomic(path, json.dumps(data))
+    for sub in graded:
+        _write_platforms(out, sub, extra, hidden_visibility)
 
 
 # ----------------------------------------------------------------------------- merge
