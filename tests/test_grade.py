@@ -583,6 +583,37 @@ def test_cli_workflow_templates(toy, name, learn):
         assert "--roster" in steps["Grade this shard"]["run"]
 
 
+def test_the_gradebook_has_a_row_per_student_and_a_column_per_exercise():
+    students = [
+        {"submission": "ann", "id": "s1", "email": "ann@example.org"},
+        {"submission": "zed", "id": "s9", "email": "=cmd()"},
+    ]
+    text = formats.gradebook_csv(sample(), students)
+    assert text.startswith("\ufeff")  # Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0] == [
+        "submission", "id", "email", "total", "max_score", "percent", "toy", "toy double", "note",
+    ]  # fmt: skip
+    assert [r[0] for r in rows[1:]] == ["ann", "zed", "ben", "cat", "dan"]
+    assert rows[1][1:7] == ["s1", "ann@example.org", "3", "3", "100", "3"]
+    assert rows[2][2] == "'=cmd()" and rows[2][-1] == "no submission" and len(rows[2]) == 9
+    assert rows[3][-1] == "flagged for review: see summary.md"
+
+
+def test_cli_students_file_feeds_the_gradebook_and_a_bad_one_is_refused(toy, tmp_path, learn):
+    roster(toy, {"ann": None})
+    good, bad = tmp_path / "students.csv", tmp_path / "bad.csv"
+    good.write_text("submission,id\nann,s1\nbob,s2\n")
+    bad.write_text("name,id\nann,s1\n")
+    out = tmp_path / "out"
+    grade = ("grade", "submissions", "--out", str(out), "--timeout", "5")
+    run = learn(*grade, "--students", str(bad), cwd=toy.root)
+    assert run.returncode == 2 and "'submission' column" in run.stderr
+    assert learn(*grade, "--students", str(good), cwd=toy.root).returncode == 0
+    book = (out / "gradebook.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert book[1].startswith("ann,s1,4,4,100") and book[2].startswith("bob,s2,,")
+
+
 def test_classroom_scores_by_points_as_its_reporter_counts_them():
     ben = formats.classroom(sample()[1])
     assert ben["max_score"] == 5 and ben["status"] == "fail"

@@ -74,6 +74,12 @@ tests_option = click.option(
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Your hidden tests, laid out like grader/tests/ (DIR/lessonN/test_*.py).",
 )
+students_option = click.option(
+    "--students",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A CSV with a 'submission' column (folder names) and others (id, email) for "
+    "gradebook.csv; kept in OUT for later runs and merges.",
+)
 visibility_option = click.option(
     "--hidden-visibility",
     type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
@@ -164,6 +170,7 @@ def limit_options(function):
     show_default=True,
     help="auto: every layer this machine allows; none: process limits only (debugging).",
 )
+@students_option
 def run(
     submissions: Path,
     out: Path,
@@ -183,13 +190,15 @@ def run(
     course: Path | None,
     hidden_visibility: str,
     isolation: str,
+    students: Path | None,
 ) -> None:
     """Grade every submission in SUBMISSIONS into OUT.
 
     Each folder in SUBMISSIONS is one submission: laid out like exercises/ (lessonN/
     folders) or a course checkout that holds one; with --single, SUBMISSIONS itself is the
     one submission (a student's repository in CI). OUT gets grades.csv (a row per
-    submission and lesson), summary.md and <submission>.json (the full result), each
+    submission and lesson), gradebook.csv (a row per student, a column per lesson and
+    exercise; --students adds ids), summary.md and <submission>.json (the full result), each
     written as soon as it is done; a rerun skips what is already graded with the same
     tests, unless --force. The CSV and the summary hold every result in OUT: regrade one
     with --force --only NAME.
@@ -209,6 +218,7 @@ def run(
         limits=_limits(timeout, lesson_timeout, memory, processes),
         isolation=isolation,
         hidden_visibility=hidden_visibility,
+        students=students,
     )
     previous = signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job: stop cleanly
     try:
@@ -316,12 +326,15 @@ def _reuse_note(report: grading.Report) -> str:
 @click.option(
     "--format", "extra", multiple=True, type=click.Choice(["junit", "gradescope", "classroom"])
 )
-def merge(folders: tuple[Path, ...], out: Path, extra: tuple[str, ...]) -> None:
+@students_option
+def merge(
+    folders: tuple[Path, ...], out: Path, extra: tuple[str, ...], students: Path | None
+) -> None:
     """Join the OUT folders of several runs (e.g. --shard I/N in a CI matrix) into one.
 
     Exit 1 when a submission of the class has no result in any of them (a shard failed);
     runs with and without hidden tests are refused (exit 2)."""
-    merged = grading.merge(list(folders), out, tuple(extra))
+    merged = grading.merge(list(folders), out, tuple(extra), students)
     print_summary(grading.Report(graded=merged.graded), counts=False)
     err.print(f"merged {len(merged.graded)} submission(s) into {out}/")
     if merged.missing:

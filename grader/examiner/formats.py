@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.course import CourseError
 from grader.results import LessonResult, Outcome, Status, TestResult
 
 KIND = "learn-grade-submission"  # marks a submission's JSON among other files
@@ -176,6 +177,63 @@ def grades_csv(graded: list[Graded]) -> str:
                 ]
             )
     return buffer.getvalue()
+
+
+def gradebook_csv(graded: list[Graded], students: list[dict[str, str]] = ()) -> str:
+    """One row per student for a spreadsheet or an LMS import: the columns of the
+    instructor's students.csv (an id, an email), the total, then each lesson and each
+    exercise. A student of students.csv with no submission gets a row of blanks. UTF-8
+    with a byte order mark, which Excel needs to read it as UTF-8."""
+    by_name = {g.submission: g for g in graded}
+    extra = [k for k in (students[0] if students else {}) if k != "submission"]
+    lessons: dict[str, list[str]] = {}
+    for sub in graded:
+        for r in sub.lessons:
+            names = lessons.setdefault(r.lesson, [])
+            names += [e.name for e in r.exercises() if e.name not in names]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(
+        ["submission", *extra, "total", "max_score", "percent", *lessons]
+        + [f"{lesson} {name}" for lesson, names in lessons.items() for name in names]
+        + ["note"]
+    )
+    width = 5 + len(extra) + len(lessons) + sum(map(len, lessons.values()))
+    listed = [row.get("submission", "") for row in students]
+    for name in [*listed, *sorted(set(by_name) - set(listed))]:
+        info = next((row for row in students if row.get("submission") == name), {})
+        sub = by_name.get(name)
+        cells = [csv_cell(name), *(csv_cell(info.get(k, "")) for k in extra)]
+        if sub is None:
+            writer.writerow([*cells, *[""] * (width - len(cells) - 1), "no submission"])
+            continue
+        results = {r.lesson: r for r in sub.lessons}
+        cells += [f"{sub.score:g}", f"{sub.max_score:g}", f"{percent(sub.score, sub.max_score):g}"]
+        cells += [f"{results[x].score:g}" if x in results else "" for x in lessons]
+        for lesson, names in lessons.items():
+            exercises = (
+                {e.name: e for e in results[lesson].exercises()} if lesson in results else {}
+            )
+            cells += [f"{exercises[n].score:g}" if n in exercises else "" for n in names]
+        review = any(r.outcome is Outcome.FORGED or r.flags for r in sub.lessons)
+        writer.writerow([*cells, "flagged for review: see summary.md" if review else ""])
+    return "\ufeff" + buffer.getvalue()
+
+
+def read_students(path: Path) -> list[dict[str, str]]:
+    """The instructor's students.csv: a `submission` column (the folder name) and any
+    others to carry into the gradebook (an id, an email)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CourseError(f"--students: cannot read {path}: {exc}") from None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or "submission" not in rows[0]:
+        raise CourseError(
+            f"--students: {path} needs a header row with a 'submission' column (the folder "
+            "name of each student's submission), e.g. submission,id,email"
+        )
+    return [{k: (v or "") for k, v in row.items() if k is not None} for row in rows]
 
 
 # ------------------------------------------------------------------------------ JUnit

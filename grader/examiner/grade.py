@@ -54,7 +54,7 @@ from grader.results import LessonResult, Outcome, Status
 
 FORMATS = ("csv", "json", "junit", "gradescope", "classroom")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESERVED = {"grades", "summary", "junit", "gradescope", "classroom", "run"}
+RESERVED = {"grades", "gradebook", "summary", "junit", "gradescope", "classroom", "run"}
 BUNDLED_FILES = ("course.toml", "pyproject.toml", "constraints.txt", "README.md")
 BUNDLE_MANIFEST = ".learn-bundle.json"  # what a bundle wrote: all a rebuild may remove
 BUNDLE_KIND = "learn-grade-bundle"
@@ -80,6 +80,7 @@ class GradeOptions:
     isolation: str = "auto"
     hidden_visibility: str = "hidden"
     single: bool | None = None  # SUBMISSIONS is one submission; None: see find_submissions
+    students: Path | None = None  # students.csv: submission -> id, email (the gradebook)
 
 
 @dataclass
@@ -330,6 +331,7 @@ def grade(
         with contextlib.suppress(OSError):
             stale.unlink()
     record_run(out, found, subs, options)
+    keep_students(out, options.students)
     base_key = grading_key(course, lessons, options)
     results: dict[str, Graded] = {}
     todo: list[tuple[Submission, str]] = []
@@ -550,6 +552,8 @@ def write_reports(
     """The files made from every submission: grades.csv, summary.md (naming `missing`
     submissions, which have no result), and junit.xml or gradescope/ when asked for."""
     formats.write_atomic(out / "grades.csv", formats.grades_csv(graded))
+    students = formats.read_students(out / STUDENTS) if (out / STUDENTS).is_file() else []
+    formats.write_atomic(out / "gradebook.csv", formats.gradebook_csv(graded, students))
     formats.write_atomic(out / "summary.md", formats.summary_markdown(graded, missing))
     if "junit" in extra:
         formats.write_atomic(out / "junit.xml", formats.junit_xml(graded))
@@ -560,6 +564,14 @@ def write_reports(
 # ----------------------------------------------------------------------------- merge
 
 RUN_RECORD = "run.json"  # the class a run was part of: what merge checks a join against
+STUDENTS = "students.csv"  # the instructor's list, kept in OUT: every gradebook uses it
+
+
+def keep_students(out: Path, students: Path | None) -> None:
+    """Check the instructor's students.csv and keep a copy in OUT for every report."""
+    if students is not None:
+        formats.read_students(students)  # a clear error now, not a broken gradebook later
+        formats.write_atomic(out / STUDENTS, students.read_text(encoding="utf-8-sig"))
 
 
 def record_run(out: Path, found: list[Submission], subs: list[Submission], options) -> None:
@@ -594,7 +606,9 @@ class Merged:
     missing: list[str]  # in a run's class, with a result in none of the folders
 
 
-def merge(folders: list[Path], out: Path, extra: tuple[str, ...] = ()) -> Merged:
+def merge(
+    folders: list[Path], out: Path, extra: tuple[str, ...] = (), students: Path | None = None
+) -> Merged:
     """Join the output folders of several runs (e.g. the shards of a CI matrix) into
     `out`, with the results `out` already holds; a submission graded in more than one
     keeps its latest grade. Runs with and without hidden tests are never mixed; a
@@ -621,6 +635,7 @@ def merge(folders: list[Path], out: Path, extra: tuple[str, ...] = ()) -> Merged
     everyone = {name for f in [out, *folders] for name in _run_record(f).get("class", [])}
     missing = sorted(everyone - set(found))
     out.mkdir(parents=True, exist_ok=True)
+    keep_students(out, students)
     graded = [found[name] for name in sorted(found)]
     for sub in graded:
         formats.write_atomic(
