@@ -420,6 +420,17 @@ def test_summary_counts_and_shows_the_distribution():
     assert len(formats.sparkline(toy.histogram)) == 10
 
 
+def test_summary_says_per_exercise_who_passed_and_the_most_common_first_problem():
+    (double,) = formats.summarize_exercises(sample())
+    assert (double.graded, double.passed) == (3, 1)  # dan's lesson is missing: not counted
+    assert (double.first_problem, double.first_count) == ("c: timed out", 1)
+    text = formats.summary_markdown(sample())
+    assert "| toy | double | 1/3 |" in text and "](scores.svg)" in text
+    svg = ET.fromstring(formats.scores_svg(sample()))
+    desc = svg.find("{http://www.w3.org/2000/svg}desc").text
+    assert desc.endswith(": 2, 0, 1, 0, 0, 0, 0, 0, 0, 1")  # as the sparkline counts
+
+
 def test_write_atomic_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch):
     path = tmp_path / "grades.csv"
     formats.write_atomic(path, "old")

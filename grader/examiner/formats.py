@@ -9,6 +9,7 @@ forbids, Markdown and HTML escaped, no cell a spreadsheet would run as a formula
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import io
@@ -476,6 +477,98 @@ def summarize(graded: list[Graded]) -> list[LessonSummary]:
     return summaries
 
 
+@dataclass
+class ExerciseSummary:
+    lesson: str
+    exercise: str
+    graded: int  # submissions that had the lesson
+    passed: int  # of them, with every test of the exercise passed
+    mean: float  # mean % of the exercise's points
+    first_problem: str  # the most common first problem, "" if none
+    first_count: int
+
+
+def summarize_exercises(graded: list[Graded]) -> list[ExerciseSummary]:
+    """Per exercise: how many passed it, and the first problem most of the rest hit
+    (what to go over again in class)."""
+    groups: dict[tuple[str, str], list] = {}
+    for sub in graded:
+        for r in sub.lessons:
+            if r.outcome is Outcome.MISSING:
+                continue
+            for exercise in r.exercises():
+                groups.setdefault((r.lesson, exercise.name), []).append(exercise)
+    found = []
+    for (lesson, name), exercises in groups.items():
+        problems = collections.Counter(
+            f"{_test_name(e.first_problem)}: {e.status.value}"
+            for e in exercises
+            if e.status not in (Status.PASSED, Status.NOT_RUN) and e.first_problem
+        )
+        (problem, count), *_ = problems.most_common(1) or [("", 0)]
+        pcts = [percent(e.score, e.max_score) for e in exercises if e.max_score]
+        passed = sum(e.status in (Status.PASSED, Status.NOT_RUN) for e in exercises)
+        mean = round(statistics.fmean(pcts), 1) if pcts else 0.0
+        found.append(ExerciseSummary(lesson, name, len(exercises), passed, mean, problem, count))
+    return found
+
+
+def _test_name(t: TestResult) -> str:
+    return t.test.rsplit("::", 1)[-1].removeprefix("test_").replace("_", " ")
+
+
+def exercises_markdown(graded: list[Graded]) -> str:
+    rows = summarize_exercises(graded)
+    if not rows:
+        return ""
+    lines = [
+        "\n## Exercises\n",
+        "| lesson | exercise | passed | mean % | most common first problem |",
+        "| --- | --- | ---: | ---: | --- |",
+    ]
+    for e in rows:
+        problem = f"{markdown_text(e.first_problem)} ({e.first_count})" if e.first_count else ""
+        lines.append(
+            f"| {e.lesson} | {markdown_text(e.exercise)} | {e.passed}/{e.graded} | {e.mean:g} "
+            f"| {problem} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def scores_svg(graded: list[Graded]) -> str:
+    """A histogram of the class's total scores (submissions per 10 % band), as an SVG
+    with a title and a description for screen readers."""
+    counts = [0] * 10
+    for sub in graded:
+        counts[min(int(percent(sub.score, sub.max_score) // 10), 9)] += 1
+    top = max(counts, default=0) or 1
+    width, height, bar = 440, 200, 36
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d">',
+        '<title id="t">How the class scored</title>',
+        '<desc id="d">Submissions per band of 10 % of the total score, from 0-9 % to 90-100 %: '
+        + ", ".join(map(str, counts))
+        + "</desc>",
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+    ]
+    for i, n in enumerate(counts):
+        h = round(140 * n / top)
+        x = 20 + i * (bar + 4)
+        parts.append(
+            f'<rect x="{x}" y="{160 - h}" width="{bar}" height="{h}" fill="#1f5f99"/>'
+            f'<text x="{x + bar / 2}" y="{155 - h}" font-size="11" text-anchor="middle" '
+            f'font-family="sans-serif">{n}</text>'
+            f'<text x="{x + bar / 2}" y="176" font-size="10" text-anchor="middle" '
+            f'font-family="sans-serif">{i * 10}</text>'
+        )
+    parts.append(
+        '<text x="220" y="194" font-size="11" text-anchor="middle" font-family="sans-serif">'
+        "total score, % (band start)</text></svg>"
+    )
+    return "".join(parts) + "\n"
+
+
 BARS = " ▁▂▃▄▅▆▇█"
 
 
@@ -512,6 +605,9 @@ def summary_markdown(graded: list[Graded], missing: list[str] = ()) -> str:
             f"failed or was not merged): {names}{more}\n\n"
         )
     text += "\n".join(rows) + "\n"
+    if graded:
+        text += "\n![How the class scored: submissions per band of 10 % of the total](scores.svg)\n"
+    text += exercises_markdown(graded)
     if flagged:
         text += "\n## Flagged for review\n\n"
         text += "".join(

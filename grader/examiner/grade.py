@@ -54,7 +54,7 @@ from grader.results import LessonResult, Outcome, Status
 
 FORMATS = ("csv", "json", "junit", "gradescope", "classroom")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESERVED = {"grades", "gradebook", "summary", "junit", "gradescope", "classroom", "run"}
+RESERVED = {"grades", "gradebook", "scores", "summary", "junit", "gradescope", "classroom", "run"}
 BUNDLED_FILES = ("course.toml", "pyproject.toml", "constraints.txt", "README.md")
 BUNDLE_MANIFEST = ".learn-bundle.json"  # what a bundle wrote: all a rebuild may remove
 BUNDLE_KIND = "learn-grade-bundle"
@@ -555,6 +555,7 @@ def write_reports(
     students = formats.read_students(out / STUDENTS) if (out / STUDENTS).is_file() else []
     formats.write_atomic(out / "gradebook.csv", formats.gradebook_csv(graded, students))
     formats.write_atomic(out / "summary.md", formats.summary_markdown(graded, missing))
+    formats.write_atomic(out / "scores.svg", formats.scores_svg(graded))
     if "junit" in extra:
         formats.write_atomic(out / "junit.xml", formats.junit_xml(graded))
     for sub in graded:

@@ -59,6 +59,7 @@ CASES = {
     "honest": (4, (P, P, P), ""),
     "endless_loop": (1, (T, T, P), ""),
     "alarm_ignored": (1, (T, T, P), ""),
+    "sleeps": (1, (T, T, P), ""),  # one exercise's hang costs no other its points
     "memory_bomb": (1, (M, {M, T}, P), ""),  # creeping: out of memory, or out of time
     "fork_storm": (1, (T, T, P), ""),
     "orphans": (4, (P, P, P), "review"),
