@@ -10,6 +10,7 @@ from pathlib import Path
 CATALOGUE = "course.toml"
 
 STATE_FOLDER = ".learn"  # beside the course, for what learn keeps of its own
+LESSON_LIMITS = {"timeout", "lesson_timeout", "memory_mb"}  # a lesson's [lessons.limits]
 
 
 class CourseError(Exception):
@@ -35,6 +36,9 @@ class Lesson:
     title: str
     page: str
     exercises: tuple[Exercise, ...] = ()
+    # What grading this lesson needs at least (`[lessons.limits]`: timeout, lesson_timeout
+    # in seconds, memory_mb): a torch lesson may need more than the run's defaults.
+    limits: tuple[tuple[str, float], ...] = ()
 
     @property
     def number(self) -> int:
@@ -141,4 +145,17 @@ def _lesson(entry: dict) -> Lesson:
         )
         for ex in entry.get("exercises", ())
     )
-    return Lesson(id=entry["id"], title=entry["title"], page=entry["page"], exercises=exercises)
+    limits = entry.get("limits", {})
+    unknown = set(limits) - LESSON_LIMITS
+    if unknown or not all(type(v) in (int, float) and v > 0 for v in limits.values()):
+        raise ValueError(
+            f"{entry['id']}: limits takes positive numbers for {sorted(LESSON_LIMITS)}"
+            + (f", not {sorted(unknown)}" if unknown else "")
+        )
+    return Lesson(
+        id=entry["id"],
+        title=entry["title"],
+        page=entry["page"],
+        exercises=exercises,
+        limits=tuple(sorted(limits.items())),
+    )

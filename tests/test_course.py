@@ -43,6 +43,19 @@ def test_a_broken_catalogue_is_a_clear_error(tmp_path, text):
         course_mod.load(tmp_path)
 
 
+LIMITED = "[course]\ntitle = 'x'\n[[lessons]]\nid = 'a'\ntitle = 'A'\npage = 'a.py'\n"
+
+
+def test_a_lesson_may_say_which_limits_it_needs(tmp_path):
+    (tmp_path / "course.toml").write_text(LIMITED + "[lessons.limits]\ntimeout = 30\n")
+    (lesson,) = course_mod.load(tmp_path).lessons
+    assert lesson.limits == (("timeout", 30),)
+    for bad in ("timeout = -1", "seconds = 5", "memory_mb = 'lots'"):
+        (tmp_path / "course.toml").write_text(LIMITED + f"[lessons.limits]\n{bad}\n")
+        with pytest.raises(CourseError, match="limits takes positive numbers"):
+            course_mod.load(tmp_path)
+
+
 def test_the_real_catalogue_loads_with_six_lessons():
     course = course_mod.load()
     assert [lesson.id for lesson in course.lessons] == [f"lesson{n}" for n in range(1, 7)]

@@ -594,6 +594,20 @@ def test_cli_workflow_templates(toy, name, learn):
         assert "--roster" in steps["Grade this shard"]["run"]
 
 
+def test_a_lesson_is_graded_with_the_limits_course_toml_gives_it(toy, tmp_path):
+    catalogue = toy.root / "course.toml"
+    catalogue.write_text(catalogue.read_text().replace(
+        'page = "docs/lessons/toy.py"\n',
+        'page = "docs/lessons/toy.py"\n[lessons.limits]\ntimeout = 7\nmemory_mb = 1\n',
+    ))  # fmt: skip
+    course = course_mod.load(toy.root)
+    report = grading.grade(course, roster(toy, {"ann": None}), options(tmp_path / "out"))
+    (lesson,) = report.graded[0].lessons
+    assert lesson.score == 4
+    assert "test 7 s CPU" in lesson.isolation  # raised from the run's 5 s
+    assert f"memory {LIMITS.memory_mb} MB/process" in lesson.isolation  # never lowered
+
+
 def test_the_gradebook_has_a_row_per_student_and_a_column_per_exercise():
     students = [
         {"submission": "ann", "id": "s1", "email": "ann@example.org"},

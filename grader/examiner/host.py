@@ -9,7 +9,7 @@ import pwd
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.examiner.processes import Cgroups, proc_entries, uid_of
@@ -29,6 +29,13 @@ class Limits:
     file_mb: int = 64  # largest file it may write (its output included)
     open_files: int = 512
     scratch_mb: int = 256  # size of its private /tmp, where it has one
+
+    def at_least(self, floors: tuple[tuple[str, float], ...]) -> Limits:
+        """These limits, raised to what a lesson says it needs (course.toml)."""
+        raised = {name: max(getattr(self, name), value) for name, value in floors}
+        if "memory_mb" in raised:
+            raised["memory_mb"] = int(raised["memory_mb"])
+        return replace(self, **raised)
 
     @property
     def wall_limit(self) -> float:

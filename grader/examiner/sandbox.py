@@ -330,8 +330,9 @@ class Sandbox:
         except (ValueError, IndexError):
             return None
 
-    def stamp(self) -> str:
-        return self.host.stamp(self.limits, self.hidden is not None, not self.gpu_host)
+    def stamp(self, lesson: Lesson | None = None) -> str:
+        limits = self.limits_for(lesson)
+        return self.host.stamp(limits, self.hidden is not None, not self.gpu_host)
 
     # -- jobs
 
@@ -348,7 +349,8 @@ class Sandbox:
                 os.chmod(folder, 0o750)
             job.stage.mkdir(mode=0o700)
             if self.host.cgroups:
-                memory = (self.limits.memory_mb + self.limits.scratch_mb + 256) << 20
+                most = max(self.limits_for(x).memory_mb for x in self.lessons)
+                memory = (most + self.limits.scratch_mb + 256) << 20
                 job.cgroups = self.host.cgroups.job(folder.name, self.limits.processes, memory)
             yield job
         finally:
@@ -359,8 +361,12 @@ class Sandbox:
                 self.host.cgroups.remove(job.cgroups)
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _boot_config(self, job: Job, probe: bool = False) -> dict:
-        limits = self.limits
+    def limits_for(self, lesson: Lesson | None) -> Limits:
+        """The run's limits, raised where the lesson needs more (course.toml)."""
+        return self.limits.at_least(lesson.limits) if lesson is not None else self.limits
+
+    def _boot_config(self, job: Job, probe: bool = False, lesson: Lesson | None = None) -> dict:
+        limits = self.limits_for(lesson)
         nproc = None
         if job.uid is not None:
             nproc = limits.processes
@@ -430,7 +436,9 @@ class Sandbox:
 
     # -- the judge: the lesson's tests, in a process that never runs the submission
 
-    def _judge_options(self, job: Job | None, extra: tuple[str, ...] = ()) -> RunOptions:
+    def _judge_options(
+        self, job: Job | None, extra: tuple[str, ...] = (), lesson: Lesson | None = None
+    ) -> RunOptions:
         """How the judge runs: the instructor's copy of the grader and tests first on its
         path, and (for a job) LEARN_REMOTE saying how to start the job's sandbox."""
         judge = self.runtime / "judge"
@@ -443,19 +451,20 @@ class Sandbox:
         env.pop("LEARN_TARGET", None)
         if self.gpu == "skip":
             env["LEARN_GPU"] = "skip"
+        limits = self.limits_for(lesson)
         if job is not None:
-            cfg = self._boot_config(job)
+            cfg = self._boot_config(job, lesson=lesson)
             env["LEARN_REMOTE"] = json.dumps(
                 {
                     "command": [*self._command(cfg), "{read}", "{write}"],
                     "env": self._env(job),
                     "cwd": str(job.folder),
                     "cleanup": {"cgroups": cfg["cgroups"], "uid": job.uid, "marker": job.marker},
-                    "lesson_limit": self.limits.lesson_timeout,
+                    "lesson_limit": limits.lesson_timeout,
                 }
             )
         return RunOptions(
-            timeout=self.limits.timeout,
+            timeout=limits.timeout,
             clock="cpu",
             env=env,
             spawn=self._spawn,
@@ -541,9 +550,10 @@ class Sandbox:
         judge = job.folder / "judge"
         (judge / lesson.id).mkdir(parents=True, exist_ok=True)
         self._runtime_tampered()  # by another job: judged by the tests as written
-        result = run_lesson(self.course, lesson, judge, self._judge_options(job), tests)
+        options = self._judge_options(job, lesson=lesson)
+        result = run_lesson(self.course, lesson, judge, options, tests)
         self._cleanup(job)
-        result.target, result.isolation = target, self.stamp()
+        result.target, result.isolation = target, self.stamp(lesson)
         hidden = {t.test for t in self._expected[lesson.id] if t.hidden}
         result.tests = [
             replace(t, hidden=t.test in hidden, message=t.message.replace(f"{job.work}/", ""))
