@@ -639,6 +639,37 @@ def test_cli_students_file_feeds_the_gradebook_and_a_bad_one_is_refused(toy, tmp
     assert book[1].startswith("ann,s1,4,4,100") and book[2].startswith("bob,s2,,")
 
 
+LONG_DOUBLE = """
+def double(x):
+    total = 0
+    for step in range(2):
+        if step >= 0:
+            total = total + x
+        else:
+            total = total - x
+    checks = [total == x + x, isinstance(total, (int, float))]
+    return total if all(checks) else None
+
+
+def halve(x):
+    parts = [x / 4 for _ in range(2)]
+    return sum(parts)
+"""
+
+
+def test_similar_files_are_listed_for_a_person_and_change_no_score(toy, tmp_path):
+    renamed = LONG_DOUBLE.replace("total", "acc").replace("step", "i").replace("checks", "ok")
+    folder = roster(toy, {"ann": LONG_DOUBLE, "cat": LONG_DOUBLE, "ben": renamed, "dan": None})
+    report = grading.grade(course_mod.load(toy.root), folder, options(tmp_path / "out"))
+    assert scores(report) == {"ann": 4, "ben": 4, "cat": 4, "dan": 4}
+    text = (tmp_path / "out" / "similarity.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| toy/")]
+    assert len(rows) == 3 and all("dan" not in row for row in rows)  # the stub's is nobody's
+    assert "| toy/ops.py | ann, cat | 100% | yes |" in rows
+    assert report.similar == 3
+    assert "see similarity.md" in (tmp_path / "out" / "summary.md").read_text()
+
+
 def test_classroom_scores_by_points_as_its_reporter_counts_them():
     ben = formats.classroom(sample()[1])
     assert ben["max_score"] == 5 and ben["status"] == "fail"

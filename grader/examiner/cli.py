@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from grader import course as course_mod
-from grader.examiner import formats
+from grader.examiner import formats, similarity
 from grader.examiner import grade as grading
 from grader.examiner.host import Limits
 
@@ -302,6 +302,10 @@ def print_summary(report: grading.Report, counts: bool = True) -> None:
     )
     if report.skipped:
         err.print(_reuse_note(report))
+    if report.similar is None and len(report.graded) + len(report.kept) > 1:
+        err.print(f"files alike across the class were not looked for: {similarity.INSTALL}")
+    elif report.similar:
+        err.print(f"{report.similar} pair(s) of files alike (a hint to read): see similarity.md")
 
 
 def _reuse_note(report: grading.Report) -> str:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import grader
 from grader.course import Course, CourseError, Lesson
-from grader.examiner import formats
+from grader.examiner import formats, similarity
 from grader.examiner.formats import Graded
 from grader.examiner.host import Limits
 from grader.examiner.sandbox import Sandbox
@@ -111,6 +111,7 @@ class Report:
     setup_seconds: float = 0.0  # making the sandbox: the runtime, the probe, the collection
     isolation: str = ""
     warnings: list[str] = field(default_factory=list)
+    similar: int | None = None  # pairs in similarity.md; None: not looked for
 
     @property
     def setup_failures(self) -> int:
@@ -377,6 +378,8 @@ def grade(
                 finished.close()  # on an interrupt: stop the workers before the sandbox goes
     report.graded = [results[s.name] for s in subs if s.name in results]
     report.kept = [g for name, g in collect([out]).items() if name not in results]
+    if len(found) > 1:  # the whole class, whatever share of it this run graded
+        report.similar = similarity.write(out, course, found, lessons)
     write_reports(out, report.results, options.formats, options.hidden_visibility)
     report.seconds = time.monotonic() - started
     return report
@@ -554,7 +557,10 @@ def write_reports(
     formats.write_atomic(out / "grades.csv", formats.grades_csv(graded))
     students = formats.read_students(out / STUDENTS) if (out / STUDENTS).is_file() else []
     formats.write_atomic(out / "gradebook.csv", formats.gradebook_csv(graded, students))
-    formats.write_atomic(out / "summary.md", formats.summary_markdown(graded, missing))
+    summary = formats.summary_markdown(graded, missing)
+    if (out / "similarity.md").is_file():
+        summary += "\nFiles that look alike across the class (a hint): see similarity.md\n"
+    formats.write_atomic(out / "summary.md", summary)
     formats.write_atomic(out / "scores.svg", formats.scores_svg(graded))
     if "junit" in extra:
         formats.write_atomic(out / "junit.xml", formats.junit_xml(graded))
