@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.course import CourseError
+from grader.course import Course, CourseError
 from grader.results import LessonResult, Outcome, Status, TestResult
 
 KIND = "learn-grade-submission"  # marks a submission's JSON among other files
@@ -396,6 +396,34 @@ def _gradescope_problem(t: TestResult) -> str:
     )
     text = f"{name}: {label}" + (f"\n{t.message}" if t.status is not Status.NOT_STARTED else "")
     return text + (f"\nat {t.location}" if t.location else "")
+
+
+# ------------------------------------------------------------------------- feedback
+
+
+def feedback_text(sub: Graded, course: Course) -> str:
+    """What the student reads: each lesson as `learn check` shows it (the exercises,
+    their first problem, the section to reread), without the instructor's hidden tests,
+    whose results and messages are for the instructor."""
+    from rich.console import Console
+
+    from grader.render import print_result
+
+    console = Console(record=True, width=100, file=io.StringIO(), color_system=None)
+    console.print(f"Feedback for {clean(sub.submission)}, graded {sub.graded_at}\n")
+    known = {lesson.id: lesson for lesson in course.lessons}
+    for r in sub.lessons:
+        if r.outcome is Outcome.FORGED:
+            console.print(f"{r.lesson}: under review: your instructor will look at it.\n")
+            continue
+        visible = [t for t in r.tests if not t.hidden]
+        shown = LessonResult(r.lesson, r.target, visible, r.error, r.isolation, [], r.outcome)
+        if r.lesson in known:
+            print_result(console, known[r.lesson], shown)
+        if len(visible) < len(r.tests):
+            console.print("(your instructor's hidden tests are not shown here)")
+        console.print()
+    return clean(console.export_text())
 
 
 # ------------------------------------------------------------------- GitHub Classroom

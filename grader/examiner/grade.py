@@ -54,7 +54,17 @@ from grader.results import LessonResult, Outcome, Status
 
 FORMATS = ("csv", "json", "junit", "gradescope", "classroom")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-RESERVED = {"grades", "gradebook", "scores", "summary", "junit", "gradescope", "classroom", "run"}
+RESERVED = {
+    "grades",
+    "gradebook",
+    "feedback",
+    "scores",
+    "summary",
+    "junit",
+    "gradescope",
+    "classroom",
+    "run",
+}
 BUNDLED_FILES = ("course.toml", "pyproject.toml", "constraints.txt", "README.md")
 BUNDLE_MANIFEST = ".learn-bundle.json"  # what a bundle wrote: all a rebuild may remove
 BUNDLE_KIND = "learn-grade-bundle"
@@ -405,7 +415,7 @@ def _run_pool(sandbox: Sandbox, todo, lessons, jobs: int, out: Path, options: Gr
                 graded = failed(sandbox, sub, lessons, exc)
             if cancelled.is_set():
                 raise Cancelled  # finished while stopping: it may have been cut short
-            _write_submission(out, sub, graded, options)
+            _write_submission(out, sub, graded, options, sandbox.course)
             return graded
         finally:
             slots.put(slot)
@@ -529,8 +539,12 @@ def load_sensitive(graded: Graded) -> bool:
     )
 
 
-def _write_submission(out: Path, sub: Submission, graded: Graded, options: GradeOptions) -> None:
+def _write_submission(
+    out: Path, sub: Submission, graded: Graded, options: GradeOptions, course: Course
+) -> None:
     formats.write_atomic(out / f"{sub.file_stem}.json", formats.submission_json(graded))
+    feedback = formats.feedback_text(graded, course)
+    formats.write_atomic(out / "feedback" / f"{sub.file_stem}.txt", feedback)
     _write_platforms(out, graded, options.formats, options.hidden_visibility)
 
 
