@@ -8,6 +8,8 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -253,6 +255,33 @@ def test_regrading_one_keeps_every_other_result(toy, tmp_path):
     shutil.copy(out / "ann.json", shard / "ann.json")
     grading.merge([shard], out)
     assert rows(out) == [("ann", "4"), ("ben", "3")]
+
+
+def statuses(report) -> dict[str, list[str]]:
+    return {
+        g.submission: [f"{t.test}: {t.status.value}" for r in g.lessons for t in r.tests]
+        for g in report.graded
+    }
+
+
+def test_a_busy_machine_gives_the_same_grades_and_nothing_outside_out_changes(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None, "ben": WRONG_HALVE, "cat": "syntax error("})
+    before = listing(toy.root)
+    quiet = grading.grade(course, folder, options(tmp_path / "quiet"))
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(2 * (os.cpu_count() or 1))
+    ]  # every core busy twice over, for the whole run
+    try:
+        busy = grading.grade(course, folder, options(tmp_path / "busy"))
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert statuses(busy) == statuses(quiet)
+    assert scores(busy) == scores(quiet) == {"ann": 4, "ben": 3, "cat": 0}
+    assert listing(toy.root) == before  # the course and the class: nothing written there
 
 
 def test_hidden_tests_count_and_stay_hidden(toy, tmp_path):
