@@ -1,0 +1,324 @@
+"""mkdocs hooks that shape how the lesson pages read (after mkdocs_hooks/lessons.py).
+
+- each figure becomes a file beside its page (cacheable, loaded lazily) instead of
+  base64 inside the HTML, with the alt text its code cell gives it (below), a link
+  that opens it at full size, and a size the page never shrinks below legibility
+  (a narrower screen scrolls it sideways instead);
+- code cells tagged `plot` (`# %% tags=["plot"]`) are folded behind a "Show the
+  plotting code" button; the downloaded notebook keeps them as they are;
+- a card at the top of each lesson: reading time, what you will write, the exercises
+  with the section that teaches each, and the commands to check, watch and get hints;
+- the `learn check` command in a lesson is a Material code block (copy button, the
+  type size of the rest of the code);
+- the glossary page lists every term a lesson puts in bold (a name of at most four
+  words; a bolded sentence is emphasis, not a term), linked to its section.
+
+Alt text: the code cell that draws a figure says what it shows, in the cell's header,
+`# %% alt="Four scatter plots of ..."` (jupytext keeps it as cell metadata); a cell
+that draws several figures gives a list, `alt=["...", "..."]`. A figure without one
+gets its axes' titles from the code, and the build says which figures lack a text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import logging
+import math
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+
+from grader import course as course_mod
+
+log = logging.getLogger("mkdocs.hooks.pages")
+
+FIGURES = "figures"  # beside each lesson page: lessons/lessonN/figures/<hash>.png
+MIN_SCALE = 0.85  # a figure is never shown smaller than this share of its own size
+WORDS_PER_MINUTE = 200  # reading pace for prose; code is counted at a tenth of it
+GLOSSARY_MARK = "<!-- glossary -->"
+
+
+@dataclass
+class Lessons:
+    by_page: dict[str, course_mod.Lesson]  # docs-relative source path -> lesson
+
+
+lessons = Lessons({})
+
+
+def lesson_pages(root: Path, docs: Path) -> dict[str, course_mod.Lesson]:
+    """The catalogue's lessons by their page, relative to `docs`."""
+    found = {}
+    for lesson in course_mod.load(root).lessons:
+        try:
+            page = (root / lesson.page).resolve().relative_to(docs.resolve()).as_posix()
+        except ValueError:
+            continue  # lessons.py reports it
+        found[page] = lesson
+    return found
+
+
+def on_config(config):
+    root = Path(config.config_file_path).resolve().parent
+    lessons.by_page = lesson_pages(root, Path(config.docs_dir))
+    return config
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+
+def _png_facts(data: bytes) -> tuple[int, float | None]:
+    """The PNG's width in pixels and its resolution in dots per inch (pHYs), if given."""
+    width = struct.unpack(">I", data[16:20])[0]
+    at = data.find(b"pHYs")
+    if at < 0:
+        return width, None
+    per_metre_x, _, unit = struct.unpack(">IIB", data[at + 4 : at + 13])
+    return width, per_metre_x * 0.0254 if unit == 1 else None
+
+
+def cell_alts(source: Path) -> list[list[str]]:
+    """For each code cell of the lesson, in order: the alt texts its header gives."""
+    alts = []
+    for cell in jupytext.read(source).cells:
+        if cell.cell_type != "code":
+            continue
+        given = cell.metadata.get("alt", [])
+        alts.append([given] if isinstance(given, str) else [str(a) for a in given])
+    return alts
+
+
+_TITLE_CALL = re.compile(r"""\.(?:set_title|suptitle|title)\(\s*f?(["'])(.+?)\1""")
+
+
+def guessed_alt(code: str) -> str:
+    """An alt text from the titles the code gives its axes, for a cell without one."""
+    titles = [re.sub(r"\{[^}]*\}", "…", t) for _, t in _TITLE_CALL.findall(code)]
+    titles = list(dict.fromkeys(titles))
+    return "Figure: " + "; ".join(titles) if titles else "Figure"
+
+
+_CODE_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*"[^>]*\bid="[^"]*"')
+_IMG = re.compile(r'<img\b[^>]*\bsrc="data:image/png;base64,([^"]+)"[^>]*>')
+_ATTR = re.compile(r'\b(width|height)="(\d+)"')
+
+
+def _cell_code(chunk: str) -> str:
+    code = re.search(r'<div class="highlight-ipynb[^"]*"><pre>(.*?)</pre>', chunk, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", code[1])) if code else ""
+
+
+def figures_as_files(content: str, alts: list[list[str]], folder: Path, name: str) -> str:
+    """Write each inlined PNG to `folder` and point its <img> there (see the module)."""
+    starts = [m.start() for m in _CODE_CELL.finditer(content)]
+    pieces, last, missing, seen = [], 0, [], set()
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(content)
+        chunk = content[start:end]
+        given = alts[number] if number < len(alts) else []
+        images = list(_IMG.finditer(chunk))
+        out, at = [], 0
+        for index, image in enumerate(images):
+            if index < len(given):
+                alt = given[index]
+            else:
+                alt = guessed_alt(_cell_code(chunk))
+                missing.append(f"code cell {number + 1}")
+            if alt in seen:  # every figure has a text of its own
+                alt = f"{alt} (figure {len(seen) + 1})"
+            seen.add(alt)
+            out += [chunk[at : image.start()], _figure(image, alt, folder)]
+            at = image.end()
+        pieces += [content[last:start], *out, chunk[at:]]
+        last = end
+    pieces.append(content[last:])
+    if missing:
+        log.info("%s: figures without alt text, in %s", name, ", ".join(missing))
+    return "".join(pieces)
+
+
+def _figure(image: re.Match, alt: str, folder: Path) -> str:
+    data = base64.b64decode(image[1])
+    file = f"{hashlib.sha256(data).hexdigest()[:16]}.png"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / file).write_bytes(data)
+    size = dict(_ATTR.findall(image[0]))
+    pixels, dpi = _png_facts(data)
+    width = int(size.get("width", pixels))
+    height = int(size.get("height", 0)) or None
+    # CSS pixels per typographic point at the figure's own size: how big its text is.
+    per_point = f' data-px-per-pt="{width / pixels * dpi / 72:.3f}"' if dpi else ""
+    src = f"{FIGURES}/{file}"
+    dims = f'width="{width}"' + (f' height="{height}"' if height else "")
+    return (
+        f'<a class="nb-figure" href="{src}" style="--figure-width: {width}px; '
+        f'--figure-min: {math.floor(width * MIN_SCALE)}px" '
+        f'title="Open the figure at full size">'
+        f'<img src="{src}" alt="{html.escape(alt)}" {dims} loading="lazy" decoding="async"'
+        f"{per_point}></a>"
+    )
+
+
+# -- folded plotting code, quieter focus stops --------------------------------------------
+
+
+def _div_end(content: str, start: int) -> int:
+    """The index just after the </div> that closes the <div> opening at `start`."""
+    depth = 0
+    for tag in re.finditer(r"<(/?)div\b[^>]*>", content[start:]):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            return start + tag.end()
+    return len(content)
+
+
+_PLOT_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*\bcelltag_plot\b[^"]*"[^>]*\bid=')
+_INPUT = '<div class="jp-Cell-inputWrapper" tabindex="0">'
+
+
+def fold_plot_cells(content: str) -> str:
+    """Put the code of cells tagged `plot` in a closed <details>; the figure stays out."""
+    for cell in reversed(list(_PLOT_CELL.finditer(content))):
+        start = content.find(_INPUT, cell.start())
+        if start < 0:
+            continue
+        end = _div_end(content, start)
+        content = (
+            f'{content[:start]}<details class="plot-code"><summary>Show the plotting code'
+            f"</summary>{content[start:end]}</details>{content[end:]}"
+        )
+    # A code cell is a focus stop only where it scrolls (assets/javascripts/course.js).
+    return content.replace(_INPUT, '<div class="jp-Cell-inputWrapper">')
+
+
+# -- the learn commands, as Material code blocks -------------------------------------------
+
+_BASH_BLOCK = re.compile(
+    r'<pre><code class="language-(?:bash|console|sh)">(.*?)</code></pre>', re.S
+)
+
+
+def material_code_blocks(content: str) -> str:
+    """Shell blocks of markdown cells as Material renders its own: copy button and type."""
+    return _BASH_BLOCK.sub(
+        r'<div class="language-bash highlight"><pre><span></span><code>\1</code></pre></div>',
+        content,
+    )
+
+
+# -- the lesson card -----------------------------------------------------------------------
+
+
+def reading_minutes(source: Path) -> int:
+    words = 0.0
+    for cell in jupytext.read(source).cells:
+        count = len(re.findall(r"\w+", cell.source))
+        words += count if cell.cell_type == "markdown" else count / 10
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def _code(text: str) -> str:
+    return f"<code>{html.escape(text)}</code>"
+
+
+def lesson_card(lesson: course_mod.Lesson, minutes: int) -> str:
+    files = list(dict.fromkeys(f"exercises/{lesson.id}/{e.file}" for e in lesson.exercises))
+    rows = "".join(
+        f"<tr><td>{_code(e.name)}</td>"
+        f'<td><a href="#{course_mod.slugify(e.section)}">{html.escape(e.section)}</a></td></tr>'
+        for e in lesson.exercises
+    )
+    check = f"learn check {lesson.id}"
+    names = ", ".join(_code(e.name) for e in lesson.exercises)
+    return (
+        '<aside class="lesson-card" aria-label="This lesson at a glance">'
+        f"<p><strong>About {minutes} minutes to read.</strong> "
+        f"You will write {names}, in {' and '.join(_code(f) for f in files)}.</p>"
+        '<table><thead><tr><th scope="col">Exercise</th><th scope="col">Taught in</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+        "<p>Check your work from the course folder (a fresh clone: <code>./learn</code>):</p>"
+        f'<div class="language-bash highlight"><pre><span></span><code>{check}</code></pre></div>'
+        f"<p>{_code(f'learn watch {lesson.id}')} checks again each time you save a file; "
+        f"{_code(f'learn hint {lesson.id}')} shows the next hint for the first exercise "
+        "that did not pass in your last check.</p></aside>"
+    )
+
+
+def with_card(content: str, card: str) -> str:
+    """The card right after the page's title."""
+    end = content.find("</h1>")
+    if end < 0:
+        return card + content
+    end += len("</h1>")
+    return content[:end] + card + content[end:]
+
+
+# -- the glossary --------------------------------------------------------------------------
+
+_BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$", re.M)
+
+
+def is_term(bold: str) -> bool:
+    """Bold text that names something (at most four words), not an emphasised sentence."""
+    words = bold.split()
+    named = re.search(r"[A-Za-z]", bold) and not re.search(r"[.,:;!?]", bold)
+    return 0 < len(words) <= 4 and bool(named)
+
+
+def glossary_entries(
+    docs: Path, by_page: dict[str, course_mod.Lesson]
+) -> list[tuple[str, str, str, str]]:
+    """(term, lesson title, section, link) for each bolded term, where it first appears."""
+    found: dict[str, tuple[str, str, str, str]] = {}
+    for page, lesson in by_page.items():
+        section, anchor = lesson.title, ""
+        for cell in jupytext.read(docs / page).cells:
+            if cell.cell_type != "markdown":
+                continue
+            for line in cell.source.splitlines():
+                heading = _HEADING.match(line)
+                if heading and len(heading[1]) > 1:
+                    section = heading[2]
+                    anchor = "#" + course_mod.slugify(section)
+                for term in filter(is_term, _BOLD.findall(line)):
+                    key = term.strip().lower()
+                    if key not in found:
+                        found[key] = (term.strip(), lesson.title, section, page + anchor)
+    return sorted(found.values(), key=lambda entry: entry[0].lower())
+
+
+def glossary_markdown(docs: Path, by_page: dict[str, course_mod.Lesson]) -> str:
+    lines = ["| Term | Where it is defined |", "| --- | --- |"]
+    for term, title, section, link in glossary_entries(docs, by_page):
+        where = f"{title}: {section}" if section != title else title
+        lines.append(f"| [{term}]({link}) | {where} |")
+    return "\n".join(lines)
+
+
+# -- mkdocs events ---------------------------------------------------------------------------
+
+
+def on_page_markdown(markdown, page, config, files):
+    if GLOSSARY_MARK in markdown:
+        docs = Path(config.docs_dir)
+        return markdown.replace(GLOSSARY_MARK, glossary_markdown(docs, lessons.by_page))
+    return markdown
+
+
+def on_page_content(content, page, config, files):
+    lesson = lessons.by_page.get(page.file.src_uri)
+    if lesson is None:
+        if page.file.src_uri.endswith(".py"):  # a notebook page that is not a lesson
+            return material_code_blocks(fold_plot_cells(content))
+        return content
+    source = Path(page.file.abs_src_path)
+    folder = Path(page.file.abs_dest_path).parent / FIGURES
+    content = figures_as_files(content, cell_alts(source), folder, page.file.src_uri)
+    content = material_code_blocks(fold_plot_cells(content))
+    return with_card(content, lesson_card(lesson, reading_minutes(source)))
