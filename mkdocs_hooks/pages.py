@@ -13,10 +13,11 @@
 - the glossary page lists every term a lesson puts in bold (a name of at most four
   words; a bolded sentence is emphasis, not a term), linked to its section.
 
-Alt text: the code cell that draws a figure says what it shows, in the cell's header,
-`# %% alt="Four scatter plots of ..."` (jupytext keeps it as cell metadata); a cell
-that draws several figures gives a list, `alt=["...", "..."]`. A figure without one
-gets its axes' titles from the code, and the build says which figures lack a text.
+Alt text: the code cell that draws a figure says what it shows in a comment at its
+top, `# alt: Four scatter plots of ...`, continued on lines indented after the `#`
+(`#   ...`) to stay within 100 columns; a cell that draws several figures has one
+`# alt:` per figure, in order. A figure without one gets its axes' titles from the
+code, and the build says which figures lack a text.
 """
 
 from __future__ import annotations
@@ -82,15 +83,24 @@ def _png_facts(data: bytes) -> tuple[int, float | None]:
     return width, per_metre_x * 0.0254 if unit == 1 else None
 
 
-def cell_alts(source: Path) -> list[list[str]]:
-    """For each code cell of the lesson, in order: the alt texts its header gives."""
-    alts = []
-    for cell in jupytext.read(source).cells:
-        if cell.cell_type != "code":
-            continue
-        given = cell.metadata.get("alt", [])
-        alts.append([given] if isinstance(given, str) else [str(a) for a in given])
+def alt_comments(code: str) -> list[str]:
+    """The `# alt:` texts in the comment lines a cell starts with (see the module)."""
+    alts: list[str] = []
+    for line in code.splitlines():
+        if not line.startswith("#"):
+            break
+        text = re.match(r"#\s*alt:\s*(.*)", line)
+        if text:
+            alts.append(text[1].strip())
+        elif alts and re.match(r"#\s{2,}\S", line):
+            alts[-1] += " " + line[1:].strip()
     return alts
+
+
+def cell_alts(source: Path) -> list[list[str]]:
+    """For each code cell of the lesson, in order: the alt texts it gives its figures."""
+    cells = jupytext.read(source).cells
+    return [alt_comments(cell.source) for cell in cells if cell.cell_type == "code"]
 
 
 _TITLE_CALL = re.compile(r"""\.(?:set_title|suptitle|title)\(\s*f?(["'])(.+?)\1""")

@@ -168,6 +168,15 @@ def test_figures_become_files_with_their_cells_alt_text(tmp_path):
     assert 'data-px-per-pt="1.000"' in out
 
 
+def test_alt_texts_come_from_the_comments_a_cell_starts_with():
+    code = (
+        "# alt: Two curves that cross\n#   at zero\n# alt: Their difference\n"
+        "# an ordinary comment\nplot()\n# alt: not at the top: code"
+    )
+    assert pages.alt_comments(code) == ["Two curves that cross at zero", "Their difference"]
+    assert pages.alt_comments("plot()") == []
+
+
 def test_plot_cells_are_folded_and_others_are_not():
     html = code_cell(" celltag_plot") + code_cell()
     out = pages.fold_plot_cells(html)
