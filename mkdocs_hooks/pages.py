@@ -7,7 +7,8 @@
 - code cells tagged `plot` (`# %% tags=["plot"]`) are folded behind a "Show the
   plotting code" button; the downloaded notebook keeps them as they are;
 - a card at the top of each lesson: reading time, what you will write, the exercises
-  with the section that teaches each, and the commands to check, watch and get hints;
+  with their points and the section that teaches each, and the commands to check,
+  watch and get hints;
 - the `learn check` command in a lesson is a Material code block (copy button, the
   type size of the rest of the code);
 - the glossary page lists every term a lesson puts in bold (a name of at most four
@@ -25,11 +26,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import logging
 import math
 import re
 import struct
-from dataclasses import dataclass
+import subprocess
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
@@ -47,6 +51,7 @@ GLOSSARY_MARK = "<!-- glossary -->"
 @dataclass
 class Lessons:
     by_page: dict[str, course_mod.Lesson]  # docs-relative source path -> lesson
+    points: dict[str, float] = field(default_factory=dict)  # "lesson1/step" -> points
 
 
 lessons = Lessons({})
@@ -64,9 +69,54 @@ def lesson_pages(root: Path, docs: Path) -> dict[str, course_mod.Lesson]:
     return found
 
 
+# What `learn check` grades each exercise out of, on a machine without a GPU: the
+# points of the tests pytest collects for it (`points` and `exercise` marks, see
+# grader/plugin.py). Collected in a separate process, once per version of the tests.
+_COLLECT = """
+import json, sys, pytest
+
+class Points:
+    found = {}
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            if item.get_closest_marker("gpu"):
+                continue
+            mark, points = item.get_closest_marker("exercise"), item.get_closest_marker("points")
+            key = item.path.parent.name + "/" + (mark.args[0] if mark else item.path.stem)
+            self.found[key] = self.found.get(key, 0) + (points.args[0] if points else 1)
+
+code = pytest.main(["--collect-only", "-qq", "-p", "no:cacheprovider", sys.argv[1]], [Points()])
+print(json.dumps(Points.found) if code == 0 else "{}")
+"""
+
+
+def exercise_points(root: Path, cache: Path) -> dict[str, float]:
+    tests = sorted((root / "grader" / "tests").rglob("*.py"))
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in tests)).hexdigest()[:16]
+    kept = cache / f"points-{digest}.json"
+    if kept.exists():
+        return json.loads(kept.read_text(encoding="utf-8"))
+    done = subprocess.run(
+        [sys.executable, "-c", _COLLECT, str(root / "grader" / "tests")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    lines = done.stdout.strip().splitlines()
+    points = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {}
+    if not points:
+        log.warning("could not collect the grader's tests for the lesson cards: %s", done.stderr)
+        return {}
+    cache.mkdir(parents=True, exist_ok=True)
+    kept.write_text(json.dumps(points), encoding="utf-8")
+    return points
+
+
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     lessons.by_page = lesson_pages(root, Path(config.docs_dir))
+    lessons.points = exercise_points(root, root / ".cache" / "course-pages")
     return config
 
 
@@ -236,10 +286,15 @@ def _code(text: str) -> str:
     return f"<code>{html.escape(text)}</code>"
 
 
-def lesson_card(lesson: course_mod.Lesson, minutes: int) -> str:
+def _points(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def lesson_card(lesson: course_mod.Lesson, minutes: int, points: dict[str, float]) -> str:
     files = list(dict.fromkeys(f"exercises/{lesson.id}/{e.file}" for e in lesson.exercises))
     rows = "".join(
         f"<tr><td>{_code(e.name)}</td>"
+        f"<td>{_points(points.get(f'{lesson.id}/{e.name}'))}</td>"
         f'<td><a href="#{course_mod.slugify(e.section)}">{html.escape(e.section)}</a></td></tr>'
         for e in lesson.exercises
     )
@@ -249,8 +304,8 @@ def lesson_card(lesson: course_mod.Lesson, minutes: int) -> str:
         '<aside class="lesson-card" aria-label="This lesson at a glance">'
         f"<p><strong>About {minutes} minutes to read.</strong> "
         f"You will write {names}, in {' and '.join(_code(f) for f in files)}.</p>"
-        '<table><thead><tr><th scope="col">Exercise</th><th scope="col">Taught in</th>'
-        f"</tr></thead><tbody>{rows}</tbody></table>"
+        '<table><thead><tr><th scope="col">Exercise</th><th scope="col">Points</th>'
+        f'<th scope="col">Taught in</th></tr></thead><tbody>{rows}</tbody></table>'
         "<p>Check your work from the course folder (a fresh clone: <code>./learn</code>):</p>"
         f'<div class="language-bash highlight"><pre><span></span><code>{check}</code></pre></div>'
         f"<p>{_code(f'learn watch {lesson.id}')} checks again each time you save a file; "
@@ -331,4 +386,5 @@ def on_page_content(content, page, config, files):
     folder = Path(page.file.abs_dest_path).parent / FIGURES
     content = figures_as_files(content, cell_alts(source), folder, page.file.src_uri)
     content = material_code_blocks(fold_plot_cells(content))
-    return with_card(content, lesson_card(lesson, reading_minutes(source)))
+    card = lesson_card(lesson, reading_minutes(source), lessons.points)
+    return with_card(content, card)

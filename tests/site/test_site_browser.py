@@ -6,10 +6,16 @@ aborted, so a page that would need the network fails here instead of in a classr
 
 from __future__ import annotations
 
+import functools
+import http.server
+import io
 import re
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from sitekit import lesson_url, lessons
+from sitekit import ROOT, lesson_url, lessons
 
 LESSON_IDS = [lesson["id"] for lesson in lessons()]
 
@@ -184,3 +190,61 @@ def test_the_learn_check_block_is_a_code_block_like_the_others(tab):
 def test_the_search_dialog_has_a_name(tab):
     tab.open("")
     assert tab.page.locator(".md-search[role=dialog]").get_attribute("aria-label")
+
+
+class _PublishedHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under the path of its site_url, and 404.html for what is missing,
+    as a static host does."""
+
+    prefix = "/"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def send_head(self):
+        if not self.path.startswith(self.prefix):
+            self.send_error(404)
+            return None
+        self.path = "/" + self.path[len(self.prefix) :]
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.is_file():
+            return super().send_head()
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@pytest.fixture
+def published(built_site: Path):
+    """The site served under the sub-path of mkdocs.yml's site_url."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    prefix = urlsplit(re.search(r"^site_url:\s*(\S+)", config, re.M)[1]).path
+    handler = type("Handler", (_PublishedHandler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(built_site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", prefix
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_404_page_keeps_its_styling_under_the_sites_path(browser, published):
+    origin, prefix = published
+    context = browser.new_context()
+    page = context.new_page()
+    styles: list[int] = []
+    page.on("response", lambda res: styles.append(res.status) if res.url.endswith(".css") else None)
+    response = page.goto(f"{origin}{prefix}no/such/page/", wait_until="networkidle")
+    assert response.status == 404
+    assert styles and all(status == 200 for status in styles), styles
+    header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).position")
+    assert header in ("sticky", "fixed"), "the 404 page lost Material's stylesheet"
+    link = page.locator(".md-header__button.md-logo").get_attribute("href")
+    assert link.startswith(prefix), f"the 404 page links home to {link}"
+    context.close()
