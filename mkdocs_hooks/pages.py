@@ -11,6 +11,8 @@
   watch and get hints;
 - the `learn check` command in a lesson is a Material code block (copy button, the
   type size of the rest of the code);
+- the notebook stylesheet (JupyterLab's, ~600 kB) keeps only the rules whose classes
+  the pages use;
 - the glossary page lists every term a lesson puts in bold (a name of at most four
   words; a bolded sentence is emphasis, not a term), linked to its section.
 
@@ -388,3 +390,66 @@ def on_page_content(content, page, config, files):
     content = material_code_blocks(fold_plot_cells(content))
     card = lesson_card(lesson, reading_minutes(source), lessons.points)
     return with_card(content, card)
+
+
+# -- the notebook stylesheet, trimmed to what the pages use --------------------------------
+
+NOTEBOOK_CSS = "assets/stylesheets/notebook.css"  # written by lessons.py's on_post_build
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_CLASS_ATTR = re.compile(r'class="([^"]*)"')
+
+
+def _blocks(css: str):
+    """The top-level statements of `css`: (prelude, body) pairs, body None for `@x ...;`."""
+    at, depth, start = 0, 0, 0
+    while at < len(css):
+        char = css[at]
+        if char == ";" and depth == 0:
+            yield css[start:at].strip(), None
+            start = at + 1
+        elif char == "{":
+            if depth == 0:
+                brace = at
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                yield css[start:brace].strip(), css[brace + 1 : at]
+                start = at + 1
+        at += 1
+
+
+def _may_match(selectors: str, classes: set[str]) -> bool:
+    for selector in selectors.split(","):
+        wanted = set(_CLASS.findall(re.sub(r":not\([^)]*\)", "", selector)))
+        if wanted <= classes:
+            return True
+    return False
+
+
+def used_css(css: str, classes: set[str]) -> str:
+    """The rules of `css` that can match: a selector whose classes all occur in `classes`
+    (or that names none); @media and @supports are trimmed inside, other @-rules kept."""
+    out = []
+    for prelude, body in _blocks(css):
+        if body is None:
+            out.append(prelude + ";")
+        elif prelude.startswith(("@media", "@supports")):
+            inner = used_css(body, classes)
+            if inner:
+                out.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith("@") or _may_match(prelude, classes):
+            out.append(f"{prelude}{{{body}}}")
+    return "\n".join(out)
+
+
+def on_post_build(config):
+    site = Path(config.site_dir)
+    css = site / NOTEBOOK_CSS
+    if not css.exists():
+        return
+    classes = {"jupyter-wrapper"}
+    for page in site.rglob("*.html"):
+        for attr in _CLASS_ATTR.findall(page.read_text(encoding="utf-8")):
+            classes.update(attr.split())
+    css.write_text(used_css(css.read_text(encoding="utf-8"), classes) + "\n", encoding="utf-8")

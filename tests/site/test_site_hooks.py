@@ -194,3 +194,16 @@ def test_the_glossary_links_each_bold_term_to_its_section():
     assert "(lessons/lesson1.py#" in rows, rows[:300]
     terms = [line.split("]")[0].lstrip("| [").lower() for line in rows.splitlines()[2:]]
     assert terms == sorted(terms) and len(terms) == len(set(terms))
+
+
+def test_the_notebook_stylesheet_keeps_the_rules_the_pages_can_use():
+    css = (
+        "@charset 'UTF-8';.a .b{x:1}.a .gone{x:2}.gone,.b:not(.gone){x:3}p{x:4}"
+        "@media (max-width:1px){.gone{x:5}.a{x:6}}@media print{.gone{x:7}}"
+        "@font-face{font-family:f}"
+    )
+    out = pages.used_css(css, {"a", "b"})
+    for kept in ("@charset 'UTF-8';", ".a .b{x:1}", ".gone,.b:not(.gone){x:3}", "p{x:4}"):
+        assert kept in out
+    assert "@media (max-width:1px){.a{x:6}}" in out and "@font-face{font-family:f}" in out
+    assert "x:2" not in out and "x:5" not in out and "@media print" not in out

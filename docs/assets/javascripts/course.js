@@ -1,7 +1,8 @@
 // Small fixes to what Material and the notebook template render.
 //
 // - Every block that scrolls sideways (a long code line, a wide output, a figure kept
-//   legible on a phone) becomes a focus stop, so the keyboard can scroll it too.
+//   legible on a phone) becomes a focus stop, so the keyboard can scroll it too, and
+//   gets the class course-scrolls (a figure then says that it scrolls).
 // - The search dialog gets a name for screen readers.
 (function () {
   "use strict";
@@ -10,6 +11,7 @@
   function keyboardScroll() {
     document.querySelectorAll(SCROLLERS).forEach(function (el) {
       var scrolls = el.scrollWidth > el.clientWidth + 1;
+      el.classList.toggle("course-scrolls", scrolls);
       if (scrolls && !el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
         el.setAttribute("data-course-scroll", "");
