@@ -5,14 +5,17 @@
 SITE_DIR is the output of `mkdocs build`. For each lesson page it reports the HTML
 document alone, and what Chromium fetches (response bodies, every file counted once)
 when the page is opened in a 1280 x 900 window with an empty cache: on opening, and
-after scrolling to the bottom (every lazy figure loaded). The site is served by the
-standard library on 127.0.0.1; nothing else is reached.
+after scrolling to the bottom (every lazy figure loaded). Each is given as the bytes
+of the files, and gzipped as a web server would send text (HTML, CSS, JavaScript,
+JSON; images and fonts as they are). The site is served by the standard library on
+127.0.0.1; nothing else is reached.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import shutil
@@ -36,27 +39,39 @@ def lesson_urls() -> list[tuple[str, str]]:
     return [(lesson["id"], f"lessons/{Path(lesson['page']).stem}/") for lesson in course["lessons"]]
 
 
+TEXT = ("text/", "javascript", "json", "svg")
+
+
 def weigh(browser, base: str, url: str) -> dict[str, int]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    sizes: dict[str, int] = {}
+    sizes: dict[str, tuple[int, int]] = {}  # url -> (bytes, bytes as sent)
 
     def record(response) -> None:
         try:
-            sizes[response.url] = len(response.body())
+            body = response.body()
         except Exception:  # a redirect or an aborted fetch has no body
-            pass
+            return
+        text = any(kind in response.headers.get("content-type", "") for kind in TEXT)
+        sizes[response.url] = (len(body), len(gzip.compress(body)) if text else len(body))
 
     page.on("response", record)
     page.goto(base + url, wait_until="networkidle")
-    opened = sum(sizes.values())
+    page.wait_for_timeout(1500)  # what the page's scripts fetch after it loaded (KaTeX)
+    page.wait_for_load_state("networkidle")
+    opened = dict(sizes)
     height = page.evaluate("document.body.scrollHeight")
     for y in range(0, height, 600):  # as a reader scrolls: lazy figures load on the way
         page.evaluate(f"window.scrollTo(0, {y})")
         page.wait_for_timeout(20)
     page.wait_for_load_state("networkidle")
     context.close()
-    return {"opened": opened, "scrolled": sum(sizes.values())}
+    return {
+        "opened": sum(raw for raw, _ in opened.values()),
+        "opened_gzip": sum(sent for _, sent in opened.values()),
+        "scrolled": sum(raw for raw, _ in sizes.values()),
+        "scrolled_gzip": sum(sent for _, sent in sizes.values()),
+    }
 
 
 def main() -> int:
@@ -79,11 +94,14 @@ def main() -> int:
             rows[lesson] = {"html": html, **weigh(browser, base, url)}
         browser.close()
     server.shutdown()
-    print("| lesson | HTML (kB) | on opening (kB) | after scrolling to the end (kB) |")
-    print("| --- | --- | --- | --- |")
+    print("| lesson | HTML | on opening | gzipped | scrolled to the end | gzipped |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for lesson, row in rows.items():
         kb = {key: f"{value / 1000:.0f}" for key, value in row.items()}
-        print(f"| {lesson} | {kb['html']} | {kb['opened']} | {kb['scrolled']} |")
+        print(
+            f"| {lesson} | {kb['html']} | {kb['opened']} | {kb['opened_gzip']} "
+            f"| {kb['scrolled']} | {kb['scrolled_gzip']} |"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 0

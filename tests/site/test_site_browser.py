@@ -12,10 +12,9 @@ import io
 import re
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from sitekit import ROOT, lesson_url, lessons
+from sitekit import lesson_url, lessons, site_path
 
 LESSON_IDS = [lesson["id"] for lesson in lessons()]
 
@@ -30,8 +29,13 @@ def test_each_lesson_shows_its_outputs_and_figures(schemed_tab, lesson):
     assert figures.count() > 0, f"{lesson['id']}: no figure in the outputs"
     for i in range(figures.count()):
         figure = figures.nth(i)
-        figure.scroll_into_view_if_needed()
-        loaded = figure.evaluate("img => img.complete && img.naturalWidth > 0")
+        figure.scroll_into_view_if_needed()  # figures load lazily, once near the view
+        loaded = figure.evaluate(
+            """img => img.complete ? img.naturalWidth > 0 : new Promise(done => {
+                img.addEventListener('load', () => done(true));
+                img.addEventListener('error', () => done(false));
+            })"""
+        )
         assert loaded, f"{lesson['id']}: figure {i + 1} did not load"
     assert page.locator("text=learn check " + lesson["id"]).count() >= 1
     schemed_tab.assert_clean(lesson["id"])
@@ -222,8 +226,7 @@ class _PublishedHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture
 def published(built_site: Path):
     """The site served under the sub-path of mkdocs.yml's site_url."""
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    prefix = urlsplit(re.search(r"^site_url:\s*(\S+)", config, re.M)[1]).path
+    prefix = site_path()
     handler = type("Handler", (_PublishedHandler,), {"prefix": prefix})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(built_site))

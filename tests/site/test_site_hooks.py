@@ -152,12 +152,13 @@ def code_cell(tags: str = "", images: int = 1) -> str:
     )
 
 
-def test_figures_become_files_with_their_cells_alt_text(tmp_path):
+def test_figures_become_files_with_their_cells_alt_text(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "cache", tmp_path / "cache")
     html = code_cell(images=2) + code_cell() + code_cell()
     alts = [["Two curves", "Their difference"], [], ["Two curves"]]
-    out = pages.figures_as_files(html, alts, tmp_path, "lesson")
+    out = pages.figures_as_files(html, alts, tmp_path / "figures", "lesson")
     assert "base64" not in out
-    files = list(tmp_path.iterdir())
+    files = list((tmp_path / "figures").iterdir())
     assert len(files) == 1 and files[0].read_bytes()[:4] == b"\x89PNG"  # one figure, once
     found = re.findall(r'alt="([^"]*)"', out)
     assert found[:2] == ["Two curves", "Their difference"]
