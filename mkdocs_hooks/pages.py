@@ -359,33 +359,49 @@ def is_term(bold: str) -> bool:
     return 0 < len(words) <= 4 and bool(named)
 
 
-def glossary_entries(
-    docs: Path, by_page: dict[str, course_mod.Lesson]
-) -> list[tuple[str, str, str, str]]:
-    """(term, lesson title, section, link) for each bolded term, where it first appears."""
-    found: dict[str, tuple[str, str, str, str]] = {}
+@dataclass
+class Term:
+    name: str
+    where: str  # "Lesson 1: One neuron"
+    link: str  # docs-relative, with the section's anchor
+    sentence: str  # the sentence that puts it in bold, as written
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z$`(*])")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def glossary_entries(docs: Path, by_page: dict[str, course_mod.Lesson]) -> list[Term]:
+    """Each bolded term where it first appears, in alphabetical order."""
+    found: dict[str, Term] = {}
     for page, lesson in by_page.items():
-        section, anchor = lesson.title, ""
+        section, anchor = "", ""
         for cell in jupytext.read(docs / page).cells:
             if cell.cell_type != "markdown":
                 continue
-            for line in cell.source.splitlines():
-                heading = _HEADING.match(line)
-                if heading and len(heading[1]) > 1:
-                    section = heading[2]
-                    anchor = "#" + course_mod.slugify(section)
-                for term in filter(is_term, _BOLD.findall(line)):
-                    key = term.strip().lower()
-                    if key not in found:
-                        found[key] = (term.strip(), lesson.title, section, page + anchor)
-    return sorted(found.values(), key=lambda entry: entry[0].lower())
+            # Paragraphs and list items, each a text of its own.
+            for paragraph in re.split(r"\n\s*\n|\n(?=\s*(?:[-*]|\d+\.)\s)", cell.source):
+                heading = _HEADING.match(paragraph.strip())
+                if heading:
+                    if len(heading[1]) > 1:
+                        section, anchor = heading[2], "#" + course_mod.slugify(heading[2])
+                    continue
+                text = re.sub(r"^(?:[-*]|\d+\.)\s+", "", " ".join(paragraph.split()))
+                for sentence in _SENTENCE_END.split(text):
+                    for name in filter(is_term, _BOLD.findall(sentence)):
+                        key = name.strip().lower()
+                        if key in found:
+                            continue
+                        where = f"Lesson {lesson.number}" + (f": {section}" if section else "")
+                        found[key] = Term(name.strip(), where, page + anchor, sentence)
+    return sorted(found.values(), key=lambda term: term.name.lower())
 
 
 def glossary_markdown(docs: Path, by_page: dict[str, course_mod.Lesson]) -> str:
-    lines = ["| Term | Where it is defined |", "| --- | --- |"]
-    for term, title, section, link in glossary_entries(docs, by_page):
-        where = f"{title}: {section}" if section != title else title
-        lines.append(f"| [{term}]({link}) | {where} |")
+    lines = ["| Term | Where it is defined | In its words |", "| --- | --- | --- |"]
+    for term in glossary_entries(docs, by_page):
+        said = _LINK.sub(r"\1", term.sentence).replace("|", "\\|")
+        lines.append(f"| [{term.name}]({term.link}) | {term.where} | {said} |")
     return "\n".join(lines)
 
 
