@@ -166,6 +166,7 @@ _TITLE_CALL = re.compile(r"""\.(?:set_title|suptitle|title)\(\s*f?(["'])(.+?)\1"
 def guessed_alt(code: str) -> str:
     """An alt text from the titles the code gives its axes, for a cell without one."""
     titles = [re.sub(r"\{[^}]*\}", "…", t) for _, t in _TITLE_CALL.findall(code)]
+    titles = [" ".join(t.replace("\\n", " ").split()) for t in titles]
     titles = list(dict.fromkeys(titles))
     return "Figure: " + "; ".join(titles) if titles else "Figure"
 
