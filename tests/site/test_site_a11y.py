@@ -74,15 +74,19 @@ LAYOUT = """(args) => {
         if (style.whiteSpace !== 'pre' || style.wordBreak === 'break-all')
             problems.push(`an output breaks its lines (${style.whiteSpace}, ${style.wordBreak})`);
     }
+    // Blocks with something to read that scroll sideways (not an editor's own
+    // scrollbar, which holds nothing and scrolls with the editor's caret).
     const scrollers = [...document.querySelectorAll('article *')].filter(el => {
         const x = getComputedStyle(el).overflowX;
-        return (x === 'auto' || x === 'scroll') && el.scrollWidth > el.clientWidth + 1;
+        const content = (el.textContent || '').trim() || el.querySelector('img');
+        return (x === 'auto' || x === 'scroll') && content &&
+               el.scrollWidth > el.clientWidth + 1;
     });
     for (const el of scrollers) {
         const focusable = el.tabIndex >= 0 || el.querySelector('a[href], button, [tabindex]');
         if (!focusable)
             problems.push(`a block scrolls but the keyboard cannot reach it: ` +
-                          `${el.className || el.tagName} "${el.innerText.slice(0, 40)}"`);
+                          `${el.className || el.tagName} "${(el.textContent || "").trim().slice(0, 40)}"`);
     }
     if (window.innerWidth >= 1280) {
         for (const pre of document.querySelectorAll('.highlight-ipynb pre')) {
