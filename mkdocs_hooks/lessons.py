@@ -61,7 +61,6 @@ log = logging.getLogger("mkdocs.hooks.lessons")
 SHARED_CSS = "assets/stylesheets/notebook.css"
 EXECUTED_DIR = "executed"  # inside mkdocs-jupyter's cache_dir
 GENERATED = "course-generated"  # cell metadata key marking the cells these hooks add
-FIGURE_ALT = "Figure drawn by the code cell above"
 
 
 @dataclass
@@ -97,24 +96,31 @@ state = State()
 
 
 def exercises_markdown(lesson: course_mod.Lesson, heading: bool) -> str:
-    """The exercises of `lesson` in markdown: files, table, the command to check them."""
+    """The exercises of `lesson` in markdown: files, table, the command to check them.
+
+    Without `heading` the page has an "Exercises" section of its own that lists them
+    already: then only the command to check them is added.
+    """
     files = list(dict.fromkeys(f"exercises/{lesson.id}/{e.file}" for e in lesson.exercises))
     where = " and ".join(f"`{f}`" for f in files)
     several = len(files) > 1
-    lines = ["## Exercises", ""] if heading else []
+    lines = []
+    if heading:
+        lines += [
+            "## Exercises",
+            "",
+            f"Your code goes in {where}. Each stub raises `NotImplementedError` until you "
+            "write it; the last column says which part of this page to reread.",
+            "",
+            "| Exercise | File | Read again |" if several else "| Exercise | Read again |",
+            "| --- | --- | --- |" if several else "| --- | --- |",
+        ]
+        for exercise in lesson.exercises:
+            anchor = course_mod.slugify(exercise.section)
+            file = f" `exercises/{lesson.id}/{exercise.file}` |" if several else ""
+            lines.append(f"| `{exercise.name}` |{file} [{exercise.section}](#{anchor}) |")
+        lines.append("")
     lines += [
-        f"Your code goes in {where}. Each stub raises `NotImplementedError` until you write "
-        "it; the last column says which part of this page to reread.",
-        "",
-        "| Exercise | File | Read again |" if several else "| Exercise | Read again |",
-        "| --- | --- | --- |" if several else "| --- | --- |",
-    ]
-    for exercise in lesson.exercises:
-        anchor = course_mod.slugify(exercise.section)
-        file = f" `exercises/{lesson.id}/{exercise.file}` |" if several else ""
-        lines.append(f"| `{exercise.name}` |{file} [{exercise.section}](#{anchor}) |")
-    lines += [
-        "",
         "Check your work from the course folder:",
         "",
         "```bash",
@@ -451,9 +457,6 @@ def on_page_content(content, page, config, files):
     for script in _SCRIPT.findall(content):
         if _REMOTE.search(script):
             log.warning("%s: a script still loads from the network: %.120s", job.source, script)
-    content = content.replace(
-        'alt="No description has been provided for this image"', f'alt="{FIGURE_ALT}"'
-    )
     css = get_relative_url(SHARED_CSS, page.url)
     name = job.source.name
     downloads = (
@@ -478,6 +481,9 @@ _NOISE_CLASSES = {
     "anchor-link",
     "lesson-downloads",
     "jp-RenderedImage",
+    "highlight-ipynb",  # code cells: a search preview shows the prose around them
+    "jp-OutputArea",
+    "lesson-card",
 }
 _NOISE_TAGS = {"script", "style", "svg", "link"}
 # Dropped, content kept: the cells' nesting, and the highlighter's thousands of spans
@@ -537,8 +543,8 @@ def searchable(body: str) -> str:
 
     Notebook cells nest every heading a few divs deep, which makes Material's indexer
     file everything after a heading's cell under the page's first section; without
-    the divs each section keeps its own text. Prompts, copy buttons, figures and
-    stderr (tracebacks included) are left out.
+    the divs each section keeps its own text. Code cells and their outputs, prompts,
+    copy buttons and the lesson card are left out: a search preview shows prose.
     """
     parser = _Searchable()
     parser.feed(_DATA_URI.sub('src=""', body))  # figures are left out: skip their bytes

@@ -73,6 +73,8 @@ print(f"best threshold: {best} °C, with {mistakes(best)} mistake(s)")
 # what the program actually receives:
 
 # %% tags=["plot"]
+# alt: A small face drawn in an 8 by 8 grid: on the left as a picture, on the right as the grid of
+#   numbers from 0 to 9 a program receives
 face = [
     [0, 0, 2, 2, 2, 2, 0, 0],
     [0, 2, 4, 4, 4, 4, 2, 0],
@@ -210,6 +212,9 @@ squash(-1000)
 # Here are the three activations side by side:
 
 # %% tags=["plot"]
+# alt: Three activations side by side for z from -6 to 6: step jumps from 0 to 1 at zero, sigmoid
+#   rises smoothly from 0 through 0.5 at zero to 1, ReLU is 0 for negative z and then rises in a
+#   straight line to 6
 zs = [i / 20 for i in range(-120, 121)]
 activations = {
     "step": [fires(z) for z in zs],
@@ -268,6 +273,8 @@ for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]:
 
 
 # %% tags=["plot"]
+# alt: A network drawn as circles in four columns of 3, 4, 4 and 2 neurons, every neuron joined by a
+#   line to each one in the next column
 def draw_network(sizes, ax):
     """Neurons as circles, one column per layer, all neighbours connected."""
     tallest = max(sizes)
@@ -415,6 +422,8 @@ for name, score, want in zip(classes, scores, target, strict=True):
 
 
 # %% tags=["plot"]
+# alt: Two panels comparing sin(x) from 0 to 2π with a network of ReLU neurons: with 4 hidden
+#   neurons the network is a broken line through the peaks, with 16 it lies on the sine curve
 def ramps_network(target, start, stop, hidden):
     """One hidden layer of ReLUs, joining points of `target` by lines."""
     knots = [start + (stop - start) * i / hidden for i in range(hidden + 1)]
@@ -476,6 +485,10 @@ for x in (2 * math.pi, 3 * math.pi, 4 * math.pi, 10 * math.pi):
 # whole of training is one loop, and I will draw it again in later lessons:
 
 # %% tags=["plot"]
+# alt: The training loop as boxes and arrows: inputs x and parameters θ go into the model f(x; θ),
+#   which gives predictions ŷ; with the targets y they give the loss L(ŷ, y) (forward); then the
+#   gradients ∂L/∂θ and the update θ ← θ − η ∂L/∂θ lead back to the parameters (backward, then a
+#   step)
 training_loop()
 plt.show()
 

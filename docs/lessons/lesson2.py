@@ -87,6 +87,8 @@ print("one channel:", tuple(images[1, 0].shape), " one pixel:", images[1, :, 8, 
 
 
 # %% tags=["plot"]
+# alt: A batch of images, one per row: each picture, then its red, green and blue channels as
+#   separate images, labelled with the tensor axes N, C, H and W
 def show_batch(images):
     """One row per image of the batch: the picture, then its three channels."""
     n = images.shape[0]
@@ -245,6 +247,9 @@ print((col + row4).shape)
 print(col + row4)
 
 # %% tags=["plot"]
+# alt: Broadcasting drawn as grids: the (3, 1) column 0, 10, 20 stretched along axis 1, plus the row
+#   1, 2, 3, 4 of shape (4,), taken as (1, 4) and stretched along axis 0, gives the (3, 4) grid 1 to
+#   4, 11 to 14, 21 to 24
 PLAIN, MARKED, ROW0, ROW1 = "#e7f5ff", "#ffa94d", "#ffd8a8", "#a5d8ff"  # cell fills
 
 
@@ -327,6 +332,8 @@ except RuntimeError as error:
 # Here is one entry of a (2, 3) @ (3, 2) product:
 
 # %% tags=["plot"]
+# alt: A matrix product drawn as grids: row 1 of A, 4 5 6, and column 0 of B, 1 0 2, are
+#   highlighted; their products summed give 16, entry (1, 0) of the (2, 2) result A @ B
 A23 = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 B32 = torch.tensor([[1.0, 0.0], [0.0, 1.0], [2.0, -1.0]])
 row_1 = {(1, k): MARKED for k in range(3)}
@@ -429,6 +436,8 @@ print("the same?", torch.equal(g.reshape(3, 2), g.permute(1, 0)))
 
 
 # %% tags=["plot"]
+# alt: The (2, 3) grid 0 to 5 reshaped to (3, 2) keeps the order 0 1, 2 3, 4 5, while permute(1, 0)
+#   swaps the axes to give the columns 0 1 2 and 3 4 5
 def by_origin(t):
     """Each cell coloured by the row of g its number came from (0-2: row 0, 3-5: row 1)."""
     return {
@@ -524,6 +533,8 @@ print(best.values, best.indices)
 print(scores.argmax(dim=1))  # the classic "which class wins" of lesson 1
 
 # %% tags=["plot"]
+# alt: Summing the (2, 3) scores 1 5 3 over 4 2 6: with dim=0 down the columns to 5 7 9, of shape
+#   (3,); with dim=1 along the rows to 9 and 12, of shape (2,)
 down = {(0, 1): MARKED, (1, 1): MARKED}  # the numbers of one result cell
 along = {(0, j): MARKED for j in range(3)}
 show_row(

@@ -135,6 +135,8 @@ print("the gradient's direction", (gradient / gradient.norm()).tolist(),
 # lines at right angles, pointing uphill:
 
 # %% tags=["plot"]
+# alt: Contour lines of z = x·x·y over x from -3 to 3 and y from 0.5 to 4, with the gradient drawn
+#   as an arrow at a few points, each crossing the contour lines at a right angle
 xs = torch.linspace(-3, 3, 121)
 ys = torch.linspace(0.5, 4, 121)
 grid_x, grid_y = torch.meshgrid(xs, ys, indexing="xy")
@@ -216,6 +218,9 @@ for lr in (0.05, 0.3, 0.9, 1.05):
     print(f"lr={lr:<5} " + " ".join(f"{v:6.2f}" for v in descend(lr)[:9]))
 
 # %% tags=["plot"]
+# alt: Four panels of gradient descent on the loss (w - 3)² from w = -1: with learning rate 0.05 the
+#   steps creep down one side, with 0.3 they reach the bottom quickly, with 0.9 they zigzag across
+#   it and settle, with 1.05 they zigzag further out and climb
 curve_w = torch.linspace(-2.5, 8.5, 200)
 fig, axes = plt.subplots(2, 2, figsize=(8, 5.4), sharey=True)
 for ax, lr in zip(axes.flat, (0.05, 0.3, 0.9, 1.05), strict=True):
@@ -368,6 +373,8 @@ print("value", y.item(), " d(a * a.detach())/da =", a.grad.item(), " 2a =", 2 * 
 # the two boxes on the bottom row, which I had to estimate by nudging there:
 
 # %% tags=["plot"]
+# alt: The training loop diagram again, with the gradients and the update boxes highlighted: the two
+#   steps autograd now does
 training_loop({"gradients", "update"})
 plt.show()
 
@@ -418,6 +425,9 @@ print(f"least squares: w = {best_w.item():.3f}, b = {best_b.item():.3f}")
 # through the data:
 
 # %% tags=["plot"]
+# alt: Left: the mean squared error over w and b as a coloured surface, with the path of gradient
+#   descent from its start to the least-squares point. Right: the data points with the fitted line
+#   after 0, 2, 5, 10 and 60 steps
 ws = torch.linspace(-0.5, 3.5, 161)
 bs = torch.linspace(-2.5, 1.0, 141)
 grid_w, grid_b = torch.meshgrid(ws, bs, indexing="xy")

@@ -183,8 +183,9 @@ def scheme(request) -> str:
     return request.param
 
 
-def _tab(browser, site_url: str, scheme: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+def open_tab(browser, site_url: str, scheme: str, width: int = 1280):
+    """A tab `width` pixels wide in the light or dark palette, closed at the end."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     yield _watch(page, site_url)
     page.unroute_all(behavior="ignoreErrors")  # no route handler left running at close
@@ -194,10 +195,10 @@ def _tab(browser, site_url: str, scheme: str):
 @pytest.fixture
 def tab(browser, site_url):
     """A fresh light-mode tab on the served site."""
-    yield from _tab(browser, site_url, "light")
+    yield from open_tab(browser, site_url, "light")
 
 
 @pytest.fixture
 def schemed_tab(browser, site_url, scheme):
     """A fresh tab in the light or the dark palette (as the system asks)."""
-    yield from _tab(browser, site_url, scheme)
+    yield from open_tab(browser, site_url, scheme)

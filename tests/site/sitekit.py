@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -18,6 +20,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def site_path() -> str:
+    """The path of mkdocs.yml's site_url ('/deep-learning/'): absolute links start with it."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    return urlsplit(re.search(r"^site_url:\s*(\S+)", config, re.M)[1]).path or "/"
 
 
 def lessons() -> list[dict]:

@@ -7,12 +7,13 @@ when the link has a #fragment, the target page has an element with that id.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from sitekit import ROOT, lesson_url, lessons
+from sitekit import ROOT, lesson_url, lessons, site_path
 
 from grader import course as course_mod
 
@@ -69,8 +70,8 @@ def resolve(site: Path, page: Path, href: str) -> tuple[Path, str] | None:
         return None
     if not parts.path:
         return page, unquote(parts.fragment)
-    if parts.path.startswith("/"):
-        target = site / unquote(parts.path).lstrip("/")
+    if parts.path.startswith("/"):  # the 404 page's links: from the site_url's path
+        target = site / unquote(parts.path).removeprefix(site_path()).lstrip("/")
     else:
         target = (page.parent / unquote(parts.path)).resolve()
     if target.is_dir() or parts.path.endswith("/"):
@@ -159,3 +160,13 @@ def test_the_reference_has_a_section_for_every_command(built_site, pages):
     ctx = click.Context(cli.cli, info_name="learn")
     missing = [name for name in cli.cli.list_commands(ctx) if f"learn-{name}" not in ids]
     assert not missing, f"commands missing from reference/learn: {missing}"
+
+
+def test_the_sitemap_and_canonical_links_use_the_site_url(built_site):
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    site_url = re.search(r"^site_url:\s*(\S+)", config, re.M)[1]
+    for lesson in lessons():
+        assert f"<loc>{site_url}{lesson_url(lesson)}</loc>" in sitemap, lesson["id"]
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{site_url}">' in home

@@ -45,3 +45,10 @@ def test_lesson_one_is_found_by_its_words(index):
     # Only the traceback of the intended error says "OverflowError" on that page.
     assert "OverflowError" not in text
     assert "In [" not in text and "Copied!" not in text
+
+
+def test_search_previews_show_prose_not_code(index):
+    """A result's preview is the start of its section's text: code cells stay out."""
+    lesson_docs = [doc for lesson in lessons() for doc in entries(index, lesson)]
+    code = [doc["location"] for doc in lesson_docs if "plt.show()" in doc["text"]]
+    assert not code, f"code cells in the search index: {code}"

@@ -1,0 +1,111 @@
+"""Page weight of each lesson of a built site: what a reader's browser downloads.
+
+    .venv/bin/python benchmarks/site/bench_weight.py SITE_DIR [--json out.json]
+
+SITE_DIR is the output of `mkdocs build`. For each lesson page it reports the HTML
+document alone, and what Chromium fetches (response bodies, every file counted once)
+when the page is opened in a 1280 x 900 window with an empty cache: on opening, and
+after scrolling to the bottom (every lazy figure loaded). Each is given as the bytes
+of the files, and gzipped as a web server would send text (HTML, CSS, JavaScript,
+JSON; images and fonts as they are). The site is served by the standard library on
+127.0.0.1; nothing else is reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import shutil
+import sys
+import threading
+import tomllib
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def lesson_urls() -> list[tuple[str, str]]:
+    course = tomllib.loads((ROOT / "course.toml").read_text(encoding="utf-8"))
+    return [(lesson["id"], f"lessons/{Path(lesson['page']).stem}/") for lesson in course["lessons"]]
+
+
+TEXT = ("text/", "javascript", "json", "svg")
+
+
+def weigh(browser, base: str, url: str) -> dict[str, int]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sizes: dict[str, tuple[int, int]] = {}  # url -> (bytes, bytes as sent)
+
+    def record(response) -> None:
+        try:
+            body = response.body()
+        except Exception:  # a redirect or an aborted fetch has no body
+            return
+        text = any(kind in response.headers.get("content-type", "") for kind in TEXT)
+        sizes[response.url] = (len(body), len(gzip.compress(body)) if text else len(body))
+
+    page.on("response", record)
+    page.goto(base + url, wait_until="networkidle")
+    page.wait_for_timeout(1500)  # what the page's scripts fetch after it loaded (KaTeX)
+    page.wait_for_load_state("networkidle")
+    opened = dict(sizes)
+    height = page.evaluate("document.body.scrollHeight")
+    for y in range(0, height, 600):  # as a reader scrolls: lazy figures load on the way
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(20)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return {
+        "opened": sum(raw for raw, _ in opened.values()),
+        "opened_gzip": sum(sent for _, sent in opened.values()),
+        "scrolled": sum(raw for raw, _ in sizes.values()),
+        "scrolled_gzip": sum(sent for _, sent in sizes.values()),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("no Chromium on PATH")
+    handler = functools.partial(Quiet, directory=str(args.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    rows = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        for lesson, url in lesson_urls():
+            html = (args.site / url / "index.html").stat().st_size
+            rows[lesson] = {"html": html, **weigh(browser, base, url)}
+        browser.close()
+    server.shutdown()
+    print("| lesson | HTML | on opening | gzipped | scrolled to the end | gzipped |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for lesson, row in rows.items():
+        kb = {key: f"{value / 1000:.0f}" for key, value in row.items()}
+        print(
+            f"| {lesson} | {kb['html']} | {kb['opened']} | {kb['opened_gzip']} "
+            f"| {kb['scrolled']} | {kb['scrolled_gzip']} |"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
