@@ -126,9 +126,7 @@ def check(lesson: str | None, every: bool, path: Path | None, fmt: str, timeout:
 
 def _what_next(lesson: course_mod.Lesson, result) -> None:
     """One line under the table: which exercise to fix, and the commands that help."""
-    from grader.loop.hints import first_failing
-
-    name = first_failing(lesson, result)
+    name = result.next_exercise(e.name for e in lesson.exercises)
     if name is not None and not result.error:
         console.print(
             f"[dim]next: `{name}`; `learn hint {lesson.id} {name}` for a hint, "
@@ -287,7 +285,7 @@ def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
 
 cli.lazy = {
     "grade": "grader.examiner.cli:grade",  # `learn grade ...`: grader/examiner/cli.py
-    **{name: f"grader.loop.cli:{name}" for name in ("hint", "watch", "reset", "doctor")},
+    **{name: f"grader.loop.cli:{name}" for name in ("hint", "watch", "reset", "doctor", "read")},
 }
 
 

@@ -173,4 +173,20 @@ def doctor() -> None:
     console.print("[green]Ready for the course.[/]")
 
 
-COMMANDS = {"hint": hint, "watch": watch, "reset": reset, "doctor": doctor}
+@click.command()
+@click.argument("lesson")
+@click.argument("section", required=False)
+def read(lesson: str, section: str | None) -> None:
+    """Open LESSON's page in your browser, at SECTION (a heading, or words of it).
+
+    The published site when the course names one, else the course's own site/,
+    built the first time. BROWSER chooses the browser.
+    """
+    from grader.loop import read as read_mod
+
+    course = course_mod.load()
+    url = read_mod.open_page(course, course.lesson(lesson), section)
+    console.print(f"opened {escape(url)}", soft_wrap=True)
+
+
+COMMANDS = {"hint": hint, "watch": watch, "reset": reset, "doctor": doctor, "read": read}

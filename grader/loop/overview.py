@@ -13,7 +13,7 @@ from rich.text import Text
 from grader import render
 from grader.course import Course, Lesson
 from grader.loop import progress
-from grader.results import LessonResult, Status
+from grader.results import LessonResult, Status, next_exercise
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,7 @@ class LessonState:
 
     @property
     def next_exercise(self) -> str | None:
-        statuses = self.statuses
-        for exercise in self.lesson.exercises:
-            if statuses.get(exercise.name) not in (Status.PASSED, Status.NOT_RUN):
-                return exercise.name
-        return None
+        return next_exercise((e.name for e in self.lesson.exercises), self.statuses)
 
 
 @dataclass(frozen=True)
@@ -164,13 +160,11 @@ def summary(course: Course, outcomes: list[tuple[Lesson, LessonResult | None, st
         score, max_score = score + result.score, max_score + result.max_score
         exercises = result.exercises([e.name for e in lesson.exercises])
         passed = sum(1 for e in exercises if e.status is Status.PASSED)
-        problem = next(
-            (e for e in exercises if e.status not in (Status.PASSED, Status.NOT_RUN)), None
-        )
+        name = result.next_exercise(e.name for e in lesson.exercises)
         first = Text("")
-        if problem is not None and not result.passed:
-            first = Text(f"{problem.name}: ", style="bold")
-            first.append_text(render.status_text(problem.status))
+        if name is not None and not result.passed:
+            first = Text(f"{name}: ", style="bold")
+            first.append_text(render.status_text(result.statuses()[name]))
         status = Status.PASSED if result.passed else result.status
         grid.add_row(
             lesson.id,
