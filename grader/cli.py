@@ -72,10 +72,22 @@ def _import_in_background(*modules: str) -> None:
     threading.Thread(target=load, daemon=True).start()
 
 
-@click.group(cls=LazyGroup, epilog=EXIT_CODES)
+@click.group(cls=LazyGroup, epilog=EXIT_CODES, invoke_without_command=True)
 @click.version_option(package_name="learn-pytorch-course")
-def cli() -> None:
-    """Grade the exercises of the course, lesson by lesson."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Grade the exercises of the course, lesson by lesson.
+
+    With no command, inside a course: `learn watch` on your current lesson.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        course_mod.find_root()
+    except CourseError:
+        click.echo(ctx.get_help())
+        sys.exit(2)
+    ctx.invoke(cli.get_command(ctx, "watch"))
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -221,3 +222,50 @@ def test_the_default_lesson_is_the_first_unfinished_one(course):
     passed = LessonResult("toy", "x", [TestResult("a", "double", 1, Status.PASSED)])
     progress.record(course.root, passed)
     assert first_unfinished(course) is None
+
+
+def test_learn_alone_watches_with_keys_for_a_hint_the_list_and_quit(course, toy):
+    """In a terminal, as a learner runs it: `learn` with no command starts watching."""
+    import pty
+
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        [LEARN], cwd=course.root, stdin=follower, stdout=follower, stderr=follower,
+        env={**os.environ, "COLUMNS": "120", "TERM": "dumb"}, start_new_session=True,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+
+    def wait_for(text: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 120
+        while text not in seen:
+            assert time.monotonic() < deadline, seen.decode(errors="replace")
+            with contextlib.suppress(OSError):
+                seen += os.read(leader, 65536)
+
+    try:
+        wait_for(b"h hint")
+        wait_for("✔ checked at".encode())
+        os.write(leader, b"h")
+        wait_for(b"hint 1 of 2 for double: Multiply by two.")
+        os.write(leader, b"l")
+        wait_for(b"halve  (toy/ops.py)")
+        os.write(leader, b"q")
+        wait_for(b"stopped watching")
+        assert child.wait(timeout=30) == 0
+    finally:
+        child.kill()
+        os.close(leader)
+
+
+def test_a_save_checks_the_saved_files_lesson_and_its_exercise_first(course, toy):
+    from grader.loop.watch import focus_after_save, lesson_of
+
+    lesson = course.lesson("toy")
+    saved = {("modified", str(course.exercises_dir / "toy" / "ops.py"))}
+    assert lesson_of(course, course.exercises_dir, saved) == (lesson, "ops.py")
+    assert lesson_of(course, course.exercises_dir, {("added", "/elsewhere.py")}) == (None, None)
+    statuses = {"double": Status.PASSED, "halve": Status.FAILED}
+    assert focus_after_save(lesson, None, statuses, "ops.py") == "halve"
+    assert focus_after_save(lesson, None, {}, "other.py") == "double"
