@@ -20,7 +20,7 @@ from grader.results import LessonResult, Status, next_exercise
 class LessonState:
     lesson: Lesson
     available: bool  # the course has its tests and the learner its exercise folder
-    last: dict | None  # the lesson's entry in the progress file
+    last: progress.LessonProgress | None  # the lesson's last check, from the progress file
 
     @property
     def statuses(self) -> dict[str, Status]:
@@ -28,7 +28,7 @@ class LessonState:
 
     @property
     def passed(self) -> bool:
-        return bool(self.last and self.last.get("passed"))
+        return self.last is not None and self.last.passed
 
     @property
     def exercises_done(self) -> int:
@@ -121,13 +121,9 @@ def table(view: Overview) -> Group:
         elif last is None:
             points, status = "", Text("not checked yet", style="dim")
         else:
-            points = render.points(last.get("score", 0), last.get("max_score", 0))
-            try:
-                shown = Status.PASSED if state.passed else Status(last.get("status", "error"))
-            except ValueError:
-                shown = Status.ERROR
-            status = render.status_text(shown)
-            status.append(f"  {last.get('when', '')}", style="dim")
+            points = render.points(last.score, last.max_score)
+            status = render.status_text(Status.PASSED if last.passed else last.status)
+            status.append(f"  {last.when}", style="dim")
         grid.add_row(
             state.lesson.id,
             state.lesson.title,
