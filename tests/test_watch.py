@@ -16,9 +16,11 @@ import pytest
 from rich.console import Console
 
 from grader.loop import progress
-from grader.loop.warm import FORK_SUPPORTED, PlainRunner, WarmRunner, WorkerGone
+from grader.loop.clients import PlainRunner, WarmRunner, WorkerGone
 from grader.loop.watch import first_unfinished, watch
+from grader.loop.worker import FORK_SUPPORTED
 from grader.results import LessonResult, Status, TestResult
+from grader.runner import RunOptions
 
 LEARN = str(Path(sys.executable).with_name("learn"))
 RIGHT = "def double(x):\n    return 2 * x\n\ndef halve(x):\n    return x / 2\n"
@@ -103,12 +105,12 @@ def test_nothing_the_learners_code_does_survives_into_the_next_run(course, toy):
     lesson = course.lesson("toy")
     with WarmRunner(course.root) as runner:
         for _ in range(3):
-            result = runner.run(lesson, course.exercises_dir)
+            result = runner.run(lesson, course.exercises_dir, RunOptions())
             assert set(statuses(result).values()) == {Status.PASSED}, result.tests
         toy.write_ops(WRONG)  # and every run sees the file as it is now
-        assert statuses(runner.run(lesson, course.exercises_dir))["test_double_negative"] is (
-            Status.FAILED
-        )
+        assert statuses(runner.run(lesson, course.exercises_dir, RunOptions()))[
+            "test_double_negative"
+        ] is (Status.FAILED)
 
 
 @needs_fork
@@ -121,7 +123,9 @@ def test_the_current_exercise_runs_first(course, toy):
             order.setdefault(record["pid"], []).append(record["test"].split("::")[-1])
 
     with WarmRunner(course.root) as runner:
-        runner.run(course.lesson("toy"), course.exercises_dir, on_record=follow, first="halve")
+        runner.run(
+            course.lesson("toy"), course.exercises_dir, RunOptions(on_record=follow), first="halve"
+        )
     assert sorted(name for started in order.values() for name in started) == [
         "test_double_negative",
         "test_double_two",
@@ -136,7 +140,7 @@ def test_a_newer_save_cancels_the_run_and_its_endless_loop(course, toy):
     toy.write_ops(LOOPS)
     lesson = course.lesson("toy")
     with WarmRunner(course.root) as runner:
-        ident = runner.start(lesson, course.exercises_dir, timeout=60)
+        ident = runner.start(lesson, course.exercises_dir, RunOptions(timeout=60))
         deadline = time.monotonic() + 60
         started = False
         while not started and time.monotonic() < deadline:
@@ -150,14 +154,14 @@ def test_a_newer_save_cancels_the_run_and_its_endless_loop(course, toy):
         assert ends[0] == {"id": ident, "event": "cancelled"}
         assert time.monotonic() - begun < 20  # not the 60 s the loop was allowed
         toy.write_ops(RIGHT)
-        assert runner.run(lesson, course.exercises_dir).passed
+        assert runner.run(lesson, course.exercises_dir, RunOptions()).passed
 
 
 @needs_fork
 def test_a_worker_killed_by_the_learners_code_is_reported_gone(course, toy):
     toy.write_ops("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
     with WarmRunner(course.root) as runner, pytest.raises(WorkerGone):
-        runner.run(course.lesson("toy"), course.exercises_dir)
+        runner.run(course.lesson("toy"), course.exercises_dir, RunOptions())
 
 
 def scripted(course, toy, steps, console_out: io.StringIO):
@@ -207,7 +211,7 @@ def test_watch_function_follows_saves_and_survives_a_dead_worker(course, toy, fo
 def test_plain_runner_cancels_too(course, toy):
     toy.write_ops(LOOPS)
     with PlainRunner(course.root) as runner:
-        runner.start(course.lesson("toy"), course.exercises_dir, timeout=60)
+        runner.start(course.lesson("toy"), course.exercises_dir, RunOptions(timeout=60))
         time.sleep(1)
         runner.cancel()
         events = []

@@ -3,7 +3,7 @@
 The screen shows the lesson at a glance (every exercise's status on one line) and the
 exercise being worked on in full: the first one not passing, its first problem, where
 in the learner's file, what to reread, how to get a hint. Runs go to a warm process
-(`grader.loop.warm`) that has torch and pytest imported already, and the current
+(`grader.loop.worker`) that has torch and pytest imported already, and the current
 exercise's tests run first, so its verdict is on screen before the rest of the lesson
 is done; a newer save cancels a run that is still going.
 """
@@ -26,8 +26,10 @@ from rich.text import Text
 from grader import render
 from grader.course import Course, CourseError, Lesson
 from grader.loop import progress
-from grader.loop.warm import FORK_SUPPORTED, make_runner
+from grader.loop.clients import make_runner
+from grader.loop.worker import FORK_SUPPORTED
 from grader.results import ExerciseResult, LessonResult, Status, TestResult, next_exercise
+from grader.runner import RunOptions
 
 TICK = 0.025  # seconds between looks at the worker when no file changes
 RESTARTS = 3  # warm processes lost before falling back to a fresh interpreter per run
@@ -307,7 +309,7 @@ def watch(
 
     def start() -> Run:
         focus = focus_after_save(lesson, previous, statuses, saved)
-        ident = runner.start(lesson, target, timeout=timeout, first=focus)
+        ident = runner.start(lesson, target, RunOptions(timeout), first=focus)
         return Run(ident, focus)
 
     def stop(signum, frame):
