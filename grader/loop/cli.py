@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from grader import course as course_mod
+from grader import render
 from grader.loop import hints as hints_mod
 from grader.runner import resolve_target
 
@@ -51,7 +52,7 @@ def hint(lesson: str, exercise: str | None, again: bool) -> None:
         hints_mod.forget(course, chosen, picked)
     step = hints_mod.next_hint(course, chosen, picked)
     where = f"exercises/{chosen.id}/{picked.file}"
-    read = f"read: “{picked.section}” ({chosen.section_link(picked.section)})"
+    read = f"read: {render.read_command(chosen, picked.section)}"
     if not step.total:
         console.print(f"[bold]{escape(picked.name)}[/] has no hints in the catalogue.")
         console.print(Text(read, style="dim"))
