@@ -207,6 +207,8 @@ def pytest_runtest_call(item: pytest.Item):
     limit = item.config.getoption("learn_timeout")
     use_alarm = limit and hasattr(signal, "setitimer")
     cpu = item.config.getoption("learn_timeout_clock") == "cpu"
+    if limit and _is_property(item):
+        _budget_shrinking(limit)  # the limit as given: in CPU time, it is all there is
     place = sandbox()
     if place is not None and limit:
         # The learner's code runs over there: its CPU time is the measure, and this
@@ -216,8 +218,6 @@ def pytest_runtest_call(item: pytest.Item):
     timer, signum = (
         (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
     )
-    if limit and _is_property(item):
-        _budget_shrinking(limit)
     if use_alarm:
         spent = f"used {limit:g} s of CPU time" if cpu else f"still running after {limit:g} s"
 
