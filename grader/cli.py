@@ -72,10 +72,22 @@ def _import_in_background(*modules: str) -> None:
     threading.Thread(target=load, daemon=True).start()
 
 
-@click.group(cls=LazyGroup, epilog=EXIT_CODES)
+@click.group(cls=LazyGroup, epilog=EXIT_CODES, invoke_without_command=True)
 @click.version_option(package_name="learn-pytorch-course")
-def cli() -> None:
-    """Grade the exercises of the course, lesson by lesson."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Grade the exercises of the course, lesson by lesson.
+
+    With no command, inside a course: `learn watch` on your current lesson.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        course_mod.find_root()
+    except CourseError:
+        click.echo(ctx.get_help())
+        sys.exit(2)
+    ctx.invoke(cli.get_command(ctx, "watch"))
 
 
 @cli.command()
@@ -126,9 +138,7 @@ def check(lesson: str | None, every: bool, path: Path | None, fmt: str, timeout:
 
 def _what_next(lesson: course_mod.Lesson, result) -> None:
     """One line under the table: which exercise to fix, and the commands that help."""
-    from grader.loop.hints import first_failing
-
-    name = first_failing(lesson, result)
+    name = result.next_exercise(e.name for e in lesson.exercises)
     if name is not None and not result.error:
         console.print(
             f"[dim]next: `{name}`; `learn hint {lesson.id} {name}` for a hint, "
@@ -287,7 +297,7 @@ def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
 
 cli.lazy = {
     "grade": "grader.examiner.cli:grade",  # `learn grade ...`: grader/examiner/cli.py
-    **{name: f"grader.loop.cli:{name}" for name in ("hint", "watch", "reset", "doctor")},
+    **{name: f"grader.loop.cli:{name}" for name in ("hint", "watch", "reset", "doctor", "read")},
 }
 
 

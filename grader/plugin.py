@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -19,6 +20,8 @@ from grader.results import Status
 from grader.runner import wall_limit
 from grader.testkit import learner_location, sandbox
 
+SHRINK_SHARE = 0.3  # of a property test's time limit, for hypothesis to shrink a failure
+OUTPUT_LINES = 20  # of what a test printed, kept with its result
 NO_GPU = "needs a CUDA or MPS device, and this machine has neither"
 
 _outcomes: dict[str, dict] = {}
@@ -53,6 +56,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): the points a test is worth (default 1)")
     config.addinivalue_line("markers", "gpu: needs a CUDA or MPS device")
     config.addinivalue_line("markers", "exercise(name): the catalogue exercise a test grades")
+    config.addinivalue_line(
+        "markers", "section(heading): the lesson page's section a failure of this test points at"
+    )
     path = config.getoption("learn_path")
     if path:
         os.environ["LEARN_TARGET"] = str(Path(path).resolve())
@@ -124,9 +130,11 @@ def _device_of(item: pytest.Item) -> str | None:
 def _describe(item: pytest.Item) -> dict:
     exercise = item.get_closest_marker("exercise")
     points = item.get_closest_marker("points")
+    section = item.get_closest_marker("section")
     return {
         "test": item.nodeid,
         "exercise": exercise.args[0] if exercise else Path(str(item.path)).stem,
+        "section": section.args[0] if section else "",
         "points": float(points.args[0]) if points else 1.0,
         "device": _device_of(item),
         "gpu": item.get_closest_marker("gpu") is not None,
@@ -146,6 +154,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     mine = {id(item) for item in slow[index::count] + fast[index::count]}
     config.hook.pytest_deselected(items=[item for item in items if id(item) not in mine])
     items[:] = [item for item in items if id(item) in mine]
+
+
+def _budget_shrinking(limit: float) -> None:
+    """Let hypothesis shrink a failure for a third of the test's limit, then report the example
+    it has: a time-out landing inside shrinking would hide a clear failure behind a false
+    "endless loop" (hypothesis documents this constant as the one to patch for that)."""
+    from hypothesis.internal.conjecture import engine
+
+    engine.MAX_SHRINKING_SECONDS = limit * SHRINK_SHARE
 
 
 def _is_property(item: pytest.Item) -> bool:
@@ -190,6 +207,8 @@ def pytest_runtest_call(item: pytest.Item):
     limit = item.config.getoption("learn_timeout")
     use_alarm = limit and hasattr(signal, "setitimer")
     cpu = item.config.getoption("learn_timeout_clock") == "cpu"
+    if limit and _is_property(item):
+        _budget_shrinking(limit)  # the limit as given: in CPU time, it is all there is
     place = sandbox()
     if place is not None and limit:
         # The learner's code runs over there: its CPU time is the measure, and this
@@ -220,6 +239,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     outcome = _outcomes.setdefault(item.nodeid, {"status": Status.PASSED, "message": ""})
     outcome["duration"] = outcome.get("duration", 0.0) + call.duration
+    if report.capstdout or report.capstderr:  # each phase's report holds all so far
+        outcome["output"] = _bounded(report.capstdout + report.capstderr)
     if outcome["status"] is not Status.PASSED:
         return report  # the first problem (setup before call before teardown) wins
     if report.skipped:
@@ -229,7 +250,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         status, message, location = classify(call.excinfo.value)
         if call.when != "call" and status is Status.FAILED:
             status = Status.ERROR
-        outcome.update(status=status, message=message, location=location)
+        unloadable = _unloadable(call.excinfo.value, location)
+        if unloadable:
+            message = _with_source(message, location)
+        outcome.update(status=status, message=message, location=location, unloadable=unloadable)
     return report
 
 
@@ -238,11 +262,54 @@ def pytest_runtest_logfinish(nodeid: str, location: tuple) -> None:
     _emit({"event": "result", "test": nodeid, **outcome, "status": outcome["status"].value})
 
 
+def _bounded(output: str) -> str:
+    """The first OUTPUT_LINES lines a test printed, and how many more there were."""
+    lines = output.rstrip().splitlines()
+    shown = [line[:200] for line in lines[:OUTPUT_LINES]]
+    if len(lines) > OUTPUT_LINES:
+        shown.append(f"... {len(lines) - OUTPUT_LINES} more lines")
+    return "\n".join(shown)
+
+
+def _unloadable(exc: BaseException, location: str) -> str:
+    """The learner's file (relative to the graded folder) that could not even be imported:
+    missing, a syntax error, or an error while its top level ran. "" for any other problem."""
+    exc = _first_leaf(exc)
+    if isinstance(exc, FileNotFoundError) and str(exc).endswith(" is missing"):
+        target = os.environ.get("LEARN_TARGET", "")
+        missing = Path(str(exc).removesuffix(" is missing"))
+        return str(missing.relative_to(target)) if missing.is_relative_to(target) else ""
+    if isinstance(exc, SyntaxError) or location.endswith(" in <module>"):
+        return location.split(":")[0]
+    return ""
+
+
+def _with_source(message: str, location: str) -> str:
+    """The message and, for a line of the learner's file, the lines around it."""
+    file, _, rest = location.partition(":")
+    target = os.environ.get("LEARN_TARGET")
+    line = rest.split(" ")[0]
+    if not target or not line.isdigit():
+        return message
+    try:
+        source = Path(target, file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return message
+    number = int(line)
+    around = range(max(1, number - 2), min(len(source), number + 2) + 1)
+    width = len(str(around[-1])) if around else 1
+    excerpt = [f"{'>' if n == number else ' '} {n:>{width}} | {source[n - 1]}" for n in around]
+    return "\n".join([message, *excerpt])
+
+
 def classify(exc: BaseException) -> tuple[Status, str, str]:
     """Status, a message a learner can act on, and where in their code it happened."""
     from grader.remote import SandboxDied
 
     exc = _first_leaf(exc)
+    timeout = _timeout_within(exc)
+    if timeout is not None:  # hypothesis wraps an alarm that rang inside it: still a time-out
+        return Status.TIMED_OUT, str(timeout), learner_location(timeout)
     location = learner_location(exc)
     notes = "\n".join(getattr(exc, "__notes__", ()))
     if isinstance(exc, NotImplementedError):
@@ -254,13 +321,68 @@ def classify(exc: BaseException) -> tuple[Status, str, str]:
     if isinstance(exc, MemoryError) or _torch_out_of_memory(exc):
         return Status.OUT_OF_MEMORY, "ran out of memory", location
     if isinstance(exc, AssertionError | pytest.fail.Exception):
-        message = str(exc).strip() or "assertion failed"
-        return Status.FAILED, _join(message, notes), location
+        message = _authored(str(exc).strip()) or "assertion failed"
+        return Status.FAILED, _tidy(_join(message, notes)), location
     if isinstance(exc, SyntaxError):
         where = f"{Path(exc.filename or '?').name}, line {exc.lineno}"
         return Status.ERROR, f"SyntaxError in your code ({where}): {exc.msg}", location
     message = f"{type(exc).__name__}: {exc}".rstrip(": ")
-    return Status.ERROR, _join(message, notes), location
+    return Status.ERROR, _tidy(_join(message, notes)), location
+
+
+def _authored(message: str) -> str:
+    """The test's own message, without what pytest's assertion rewriting appends to it
+    (`assert False`, `+ where ...`): the message already says call, expected and got."""
+    lines = message.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("assert ")), None)
+    if start is None:
+        return message
+    if start == 0:  # a bare assert: its expression is all there is to show
+        return lines[0]
+    # pytest indents the message's later lines by two spaces: give them back as written
+    return "\n".join([lines[0], *(line.removeprefix("  ") for line in lines[1:start])])
+
+
+_ADDRESS = re.compile(
+    r"<(?:function|bound method) ([\w.<>]+) at 0x[0-9a-f]+>|( object) at 0x[0-9a-f]+"
+)
+_EXAMPLE = re.compile(r"^(?:Failing test case|Falsifying example): \w+\((.*)\)$", re.S | re.M)
+
+
+def _tidy(message: str) -> str:
+    """No memory addresses, no hints at pytest options `learn` has not, and hypothesis's
+    failing example as `example: z=0.0` (without the test class's `self`)."""
+    message = _ADDRESS.sub(lambda m: m[1] or m[2], message)
+    message = "\n".join(
+        line for line in message.splitlines() if line.strip() != "Use -v to get more diff"
+    )
+    return _EXAMPLE.sub(_example, message)
+
+
+def _example(match: re.Match) -> str:
+    lines = [line for line in match[1].splitlines() if line.strip()]
+    lines = [line for line in lines if not line.strip().startswith("self=")]
+    flat = ", ".join(line.strip().removesuffix(",") for line in lines)
+    if all(line.startswith("    ") and line[4] != " " for line in lines) and len(flat) <= 70:
+        return f"example: {flat}"
+    return "example:\n" + "\n".join(line.removeprefix("  ") for line in lines)
+
+
+def _timeout_within(exc: BaseException) -> TestTimeout | None:
+    """The time-out behind `exc`, following what raised it (cause, context, group)."""
+    seen: set[int] = set()
+    pending = [exc]
+    while pending:
+        exc = pending.pop()
+        if id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        if isinstance(exc, TestTimeout):
+            return exc
+        pending += [e for e in (exc.__cause__, exc.__context__) if e is not None]
+        if isinstance(exc, BaseExceptionGroup):
+            pending += exc.exceptions
+    return None
 
 
 def _torch_out_of_memory(exc: BaseException) -> bool:

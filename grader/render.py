@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from grader.course import Lesson
-from grader.results import ExerciseResult, LessonResult, Status
+from grader.results import ExerciseResult, LessonResult, Status, TestResult
 
 STYLE = {
     Status.PASSED: ("✔ passed", "green"),
@@ -32,21 +34,63 @@ def points(score: float, max_score: float) -> str:
     return f"{score:g}/{max_score:g}"
 
 
-def _details(lesson: Lesson, exercise: ExerciseResult) -> Text:
+def shown_path(result: LessonResult, file: str) -> str:
+    """A learner's file as they would type it: relative to where `learn` runs, if inside."""
+    path = Path(result.target, file)
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def read_command(lesson: Lesson, section: str) -> str:
+    return f'learn read {lesson.id} "{section}"'
+
+
+def problem_text(lesson: Lesson, exercise: ExerciseResult, indent: str = "") -> Text:
+    """The exercise's first problem as a learner reads it: the message (call, expected,
+    got, example), where in their file, what their code printed, and what to reread."""
     problem = exercise.first_problem
-    if exercise.status is Status.PASSED or problem is None:
-        return Text("")
     text = Text()
+    if exercise.status is Status.PASSED or problem is None:
+        return text
+    if problem.unloadable:
+        text.append(f"{indent}{Path(problem.unloadable).name} does not load: see above")
+        return text
     if exercise.status is Status.NOT_STARTED:
-        text.append("still raises NotImplementedError", style="dim")
+        text.append(f"{indent}still raises NotImplementedError", style="dim")
     else:
-        text.append(problem.message.strip() or problem.status.value)
+        message = problem.message.strip() or problem.status.value
+        text.append("\n".join(indent + line for line in message.splitlines()))
         if problem.location:
-            text.append(f"\nat {problem.location}", style="cyan")
+            text.append(f"\n{indent}at {problem.location}", style="cyan")
+        if problem.output:
+            text.append(f"\n{indent}your code printed:", style="dim")
+            text.append("".join(f"\n{indent}  {line}" for line in problem.output.splitlines()))
     known = {e.name: e for e in lesson.exercises}
     if exercise.name in known and exercise.status is not Status.NOT_RUN:
-        section = known[exercise.name].section
-        text.append(f"\nread: “{section}” ({lesson.section_link(section)})", style="dim italic")
+        section = problem.section or known[exercise.name].section
+        text.append(f"\n{indent}read: {read_command(lesson, section)}", style="dim italic")
+    return text
+
+
+def unloadable_files(lesson: Lesson, result: LessonResult) -> Text | None:
+    """Each learner file that could not be imported, once, with the lines around the
+    problem and the fix; None when every file loads."""
+    firsts: dict[str, TestResult] = {}
+    for test in result.tests:
+        if test.unloadable:
+            firsts.setdefault(test.unloadable, test)
+    if not firsts:
+        return None
+    text = Text()
+    for file, test in firsts.items():
+        text.append(f"{shown_path(result, file)} does not load", style="bold magenta")
+        text.append(", so none of its tests could run:\n")
+        text.append(test.message.strip() + "\n")
+        name = Path(file).name
+        if "is missing" in test.message:
+            text.append(f"fix: `learn reset {lesson.id} {name}` puts its stub back\n", "bold")
+        else:
+            text.append(f"fix: the line marked > in {name} (or the one before it)\n", "bold")
     return text
 
 
@@ -55,21 +99,22 @@ def table(lesson: Lesson, result: LessonResult) -> Group:
     grid.add_column("exercise", style="bold", no_wrap=True)
     grid.add_column("status", no_wrap=True)
     grid.add_column("points", justify="right", no_wrap=True)
-    grid.add_column("first problem", ratio=1, overflow="fold")
+    grid.add_column("first problem", ratio=1)
     for exercise in result.exercises([e.name for e in lesson.exercises]):
         grid.add_row(
             exercise.name,
             status_text(exercise.status),
             points(exercise.score, exercise.max_score),
-            _details(lesson, exercise),
+            problem_text(lesson, exercise),
         )
-    return Group(grid, summary(result))
+    files = unloadable_files(lesson, result)
+    return Group(*([files] if files else []), grid, summary(lesson, result))
 
 
-def summary(result: LessonResult) -> Text:
+def summary(lesson: Lesson, result: LessonResult) -> Text:
     counts = result.counts_by_status()
     parts = ", ".join(f"{n} {status.value}" for status, n in counts.items())
-    text = Text(f"score {points(result.score, result.max_score)}  ({parts})\n")
+    text = Text(f"score {points(result.score, result.max_score)}  (tests: {parts})\n")
     if counts.get(Status.NOT_RUN):
         text.append(
             f"{counts[Status.NOT_RUN]} GPU test(s) not run: they need a CUDA or MPS device; "
@@ -79,7 +124,9 @@ def summary(result: LessonResult) -> Text:
     if result.passed:
         text.append(f"All done: {result.lesson} passes. On to the next lesson!", style="bold green")
     elif counts.get(Status.NOT_STARTED) == len([t for t in result.tests if t.counts]):
-        text.append("Nothing started yet: open the exercise file and fill in the first stub.")
+        files = sorted({e.file for e in lesson.exercises})
+        where = ", ".join(shown_path(result, f"{lesson.id}/{f}") for f in files)
+        text.append(f"Nothing started yet: open {where} and fill in the first stub.")
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
@@ -40,6 +41,14 @@ URGENCY = (
 )
 
 
+DONE = (Status.PASSED, Status.NOT_RUN)  # nothing left to do (a GPU test is not run here)
+
+
+def next_exercise(order: Iterable[str], statuses: Mapping[str, Status]) -> str | None:
+    """The exercise to work on: the first of `order` not done (one never checked is not)."""
+    return next((name for name in order if statuses.get(name) not in DONE), None)
+
+
 @dataclass
 class TestResult:
     __test__ = False  # a result, not a test class for pytest to collect
@@ -54,6 +63,9 @@ class TestResult:
     device: str | None = None
     gpu: bool = False
     hidden: bool = False  # one of the instructor's hidden tests (`learn grade --tests`)
+    section: str = ""  # the lesson's section a failure points at ("": the exercise's)
+    output: str = ""  # what the test's run printed (the first lines)
+    unloadable: str = ""  # the learner's file that could not be imported, if that was it
 
     @property
     def counts(self) -> bool:
@@ -125,6 +137,15 @@ class LessonResult:
         for test in self.tests:
             groups.setdefault(test.exercise, []).append(test)
         return [ExerciseResult(name, tests) for name, tests in groups.items() if tests]
+
+    def statuses(self) -> dict[str, Status]:
+        """Each exercise's status, by name."""
+        return {e.name: e.status for e in self.exercises()}
+
+    def next_exercise(self, order: Iterable[str]) -> str | None:
+        """The exercise of `order` (the catalogue's) to work on next, None when all pass."""
+        statuses = self.statuses()
+        return next_exercise((name for name in order if name in statuses), statuses)
 
     def counts_by_status(self) -> dict[Status, int]:
         counts: dict[Status, int] = {}

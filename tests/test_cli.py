@@ -30,7 +30,7 @@ def test_a_failure_shows_the_call_and_the_section_to_reread(course_dir, toy, lea
     toy.write_ops("def double(x):\n    return x + 2\n\ndef halve(x):\n    return x / 2\n")
     run = learn("check", "toy", cwd=course_dir)
     assert run.returncode == 1
-    assert "double(-3)" in run.stdout and "“Doubling”" in run.stdout
+    assert "double(-3)" in run.stdout and 'learn read toy "Doubling"' in run.stdout
 
 
 def test_json_carries_the_result_model(course_dir, learn):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from grader.loop import daemon, doctor
-from grader.loop.warm import FORK_SUPPORTED
+from grader.loop.worker import FORK_SUPPORTED
 from grader.results import Status
 from grader.runner import RunOptions
 
@@ -96,14 +96,14 @@ def test_the_worker_kills_a_loop_and_serves_the_next_check(warm, toy):
     looped = next(t for t in result.tests if t.test.endswith("test_double_two"))
     assert looped.status is Status.TIMED_OUT
     with wait_for_worker(warm, timeout=5.0) as worker:
-        assert worker.run(warm.lesson("toy"), warm.exercises_dir, timeout=1.0).tests
+        assert worker.run(warm.lesson("toy"), warm.exercises_dir, RunOptions(timeout=1.0)).tests
 
 
 def test_hanging_up_mid_run_kills_the_run(warm, toy):
     check(warm)
     toy.write_ops(LOOPS)
     with wait_for_worker(warm) as worker:
-        worker.start(warm.lesson("toy"), warm.exercises_dir, timeout=60.0)
+        worker.start(warm.lesson("toy"), warm.exercises_dir, RunOptions(timeout=60.0))
         assert until(lambda: children(worker.pid)), "the run should be going"
         pid = worker.pid
     assert until(lambda: not children(pid)), "the run outlived the check"

@@ -311,7 +311,7 @@ def test_hidden_tests_count_and_stay_hidden(toy, tmp_path):
     assert visibility["toy halve"] == "visible"
     assert "(not counting the hidden tests)" in gradescope["output"]
     feedback = (out / "feedback" / "ben.txt").read_text()
-    assert "toy: A toy lesson" in feedback and "read: “Halving”" in feedback
+    assert "toy: A toy lesson" in feedback and 'read: learn read toy "Halving"' in feedback
     assert "halve_odd" not in feedback and "hidden tests are not shown" in feedback
     assert "score 3/4" in feedback  # the visible tests' points only
     plain = grading.grade(course, roster(toy, {"cat": None}), options(tmp_path / "plain"))

@@ -40,7 +40,7 @@ def test_each_exercise_has_its_own_ladder_and_the_section_to_reread(course):
     hint("toy", "double")
     halve = hint("toy", "halve")
     assert "1. Divide by two." in halve.output and "hint 1 of 1" in halve.output
-    assert "“Halving” (lessons/toy/#halving)" in halve.output
+    assert 'read: learn read toy "Halving"' in halve.output
     assert progress.hints_seen(course.root, "toy", "double") == 2
 
 

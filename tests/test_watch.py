@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -15,9 +16,11 @@ import pytest
 from rich.console import Console
 
 from grader.loop import progress
-from grader.loop.warm import FORK_SUPPORTED, PlainRunner, WarmRunner, WorkerGone
+from grader.loop.clients import PlainRunner, WarmRunner, WorkerGone
 from grader.loop.watch import first_unfinished, watch
+from grader.loop.worker import FORK_SUPPORTED
 from grader.results import LessonResult, Status, TestResult
+from grader.runner import RunOptions
 
 LEARN = str(Path(sys.executable).with_name("learn"))
 RIGHT = "def double(x):\n    return 2 * x\n\ndef halve(x):\n    return x / 2\n"
@@ -102,12 +105,12 @@ def test_nothing_the_learners_code_does_survives_into_the_next_run(course, toy):
     lesson = course.lesson("toy")
     with WarmRunner(course.root) as runner:
         for _ in range(3):
-            result = runner.run(lesson, course.exercises_dir)
+            result = runner.run(lesson, course.exercises_dir, RunOptions())
             assert set(statuses(result).values()) == {Status.PASSED}, result.tests
         toy.write_ops(WRONG)  # and every run sees the file as it is now
-        assert statuses(runner.run(lesson, course.exercises_dir))["test_double_negative"] is (
-            Status.FAILED
-        )
+        assert statuses(runner.run(lesson, course.exercises_dir, RunOptions()))[
+            "test_double_negative"
+        ] is (Status.FAILED)
 
 
 @needs_fork
@@ -120,7 +123,9 @@ def test_the_current_exercise_runs_first(course, toy):
             order.setdefault(record["pid"], []).append(record["test"].split("::")[-1])
 
     with WarmRunner(course.root) as runner:
-        runner.run(course.lesson("toy"), course.exercises_dir, on_record=follow, first="halve")
+        runner.run(
+            course.lesson("toy"), course.exercises_dir, RunOptions(on_record=follow), first="halve"
+        )
     assert sorted(name for started in order.values() for name in started) == [
         "test_double_negative",
         "test_double_two",
@@ -135,7 +140,7 @@ def test_a_newer_save_cancels_the_run_and_its_endless_loop(course, toy):
     toy.write_ops(LOOPS)
     lesson = course.lesson("toy")
     with WarmRunner(course.root) as runner:
-        ident = runner.start(lesson, course.exercises_dir, timeout=60)
+        ident = runner.start(lesson, course.exercises_dir, RunOptions(timeout=60))
         deadline = time.monotonic() + 60
         started = False
         while not started and time.monotonic() < deadline:
@@ -149,14 +154,14 @@ def test_a_newer_save_cancels_the_run_and_its_endless_loop(course, toy):
         assert ends[0] == {"id": ident, "event": "cancelled"}
         assert time.monotonic() - begun < 20  # not the 60 s the loop was allowed
         toy.write_ops(RIGHT)
-        assert runner.run(lesson, course.exercises_dir).passed
+        assert runner.run(lesson, course.exercises_dir, RunOptions()).passed
 
 
 @needs_fork
 def test_a_worker_killed_by_the_learners_code_is_reported_gone(course, toy):
     toy.write_ops("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
     with WarmRunner(course.root) as runner, pytest.raises(WorkerGone):
-        runner.run(course.lesson("toy"), course.exercises_dir)
+        runner.run(course.lesson("toy"), course.exercises_dir, RunOptions())
 
 
 def scripted(course, toy, steps, console_out: io.StringIO):
@@ -206,7 +211,7 @@ def test_watch_function_follows_saves_and_survives_a_dead_worker(course, toy, fo
 def test_plain_runner_cancels_too(course, toy):
     toy.write_ops(LOOPS)
     with PlainRunner(course.root) as runner:
-        runner.start(course.lesson("toy"), course.exercises_dir, timeout=60)
+        runner.start(course.lesson("toy"), course.exercises_dir, RunOptions(timeout=60))
         time.sleep(1)
         runner.cancel()
         events = []
@@ -221,3 +226,50 @@ def test_the_default_lesson_is_the_first_unfinished_one(course):
     passed = LessonResult("toy", "x", [TestResult("a", "double", 1, Status.PASSED)])
     progress.record(course.root, passed)
     assert first_unfinished(course) is None
+
+
+def test_learn_alone_watches_with_keys_for_a_hint_the_list_and_quit(course, toy):
+    """In a terminal, as a learner runs it: `learn` with no command starts watching."""
+    import pty
+
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        [LEARN], cwd=course.root, stdin=follower, stdout=follower, stderr=follower,
+        env={**os.environ, "COLUMNS": "120", "TERM": "dumb"}, start_new_session=True,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+
+    def wait_for(text: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 120
+        while text not in seen:
+            assert time.monotonic() < deadline, seen.decode(errors="replace")
+            with contextlib.suppress(OSError):
+                seen += os.read(leader, 65536)
+
+    try:
+        wait_for(b"h hint")
+        wait_for("✔ checked at".encode())
+        os.write(leader, b"h")
+        wait_for(b"hint 1 of 2 for double: Multiply by two.")
+        os.write(leader, b"l")
+        wait_for(b"halve  (toy/ops.py)")
+        os.write(leader, b"q")
+        wait_for(b"stopped watching")
+        assert child.wait(timeout=30) == 0
+    finally:
+        child.kill()
+        os.close(leader)
+
+
+def test_a_save_checks_the_saved_files_lesson_and_its_exercise_first(course, toy):
+    from grader.loop.watch import focus_after_save, lesson_of
+
+    lesson = course.lesson("toy")
+    saved = {("modified", str(course.exercises_dir / "toy" / "ops.py"))}
+    assert lesson_of(course, course.exercises_dir, saved) == (lesson, "ops.py")
+    assert lesson_of(course, course.exercises_dir, {("added", "/elsewhere.py")}) == (None, None)
+    statuses = {"double": Status.PASSED, "halve": Status.FAILED}
+    assert focus_after_save(lesson, None, statuses, "ops.py") == "halve"
+    assert focus_after_save(lesson, None, {}, "other.py") == "double"

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from grader import course as course_mod
+from grader import render
 from grader.loop import hints as hints_mod
 from grader.runner import resolve_target
 
@@ -51,7 +52,7 @@ def hint(lesson: str, exercise: str | None, again: bool) -> None:
         hints_mod.forget(course, chosen, picked)
     step = hints_mod.next_hint(course, chosen, picked)
     where = f"exercises/{chosen.id}/{picked.file}"
-    read = f"read: “{picked.section}” ({chosen.section_link(picked.section)})"
+    read = f"read: {render.read_command(chosen, picked.section)}"
     if not step.total:
         console.print(f"[bold]{escape(picked.name)}[/] has no hints in the catalogue.")
         console.print(Text(read, style="dim"))
@@ -173,4 +174,20 @@ def doctor() -> None:
     console.print("[green]Ready for the course.[/]")
 
 
-COMMANDS = {"hint": hint, "watch": watch, "reset": reset, "doctor": doctor}
+@click.command()
+@click.argument("lesson")
+@click.argument("section", required=False)
+def read(lesson: str, section: str | None) -> None:
+    """Open LESSON's page in your browser, at SECTION (a heading, or words of it).
+
+    The published site when the course names one, else the course's own site/,
+    built the first time. BROWSER chooses the browser.
+    """
+    from grader.loop import read as read_mod
+
+    course = course_mod.load()
+    url = read_mod.open_page(course, course.lesson(lesson), section)
+    console.print(f"opened {escape(url)}", soft_wrap=True)
+
+
+COMMANDS = {"hint": hint, "watch": watch, "reset": reset, "doctor": doctor, "read": read}

@@ -2,7 +2,7 @@
 
 Most of a check's time goes on starting Python and importing pytest, hypothesis and,
 in the torch lessons, torch. So after a check `learn` leaves behind the worker that
-`learn watch` uses (`grader.loop.warm`): it has done those imports, listens on a socket,
+`learn watch` uses (`grader.loop.worker`): it has done those imports, listens on a socket,
 and runs each later check of the same course in a child forked for that check alone.
 It never imports the learner's code or the lesson's tests, so nothing carries over from
 one check to the next, exactly as with `learn watch`.
@@ -37,8 +37,9 @@ from pathlib import Path
 
 import grader
 from grader.course import Course, Lesson
-from grader.loop import warm
-from grader.loop.warm import FORK_SUPPORTED
+from grader.loop import protocol
+from grader.loop.clients import RemoteRunner, WorkerGone
+from grader.loop.worker import FORK_SUPPORTED, ClientGone, Worker, lesson_preload
 from grader.results import LessonResult
 from grader.runner import RunOptions, run_lesson
 
@@ -78,26 +79,25 @@ def check(course: Course, lesson: Lesson, target: Path, options: RunOptions) -> 
         return run_lesson(course, lesson, target, options)
     runner = connect(course)
     if runner is not None:
-        with runner, contextlib.suppress(warm.WorkerGone):
-            return runner.run(lesson, target, options.timeout, on_record=options.on_record)
+        with runner, contextlib.suppress(WorkerGone):
+            return runner.run(lesson, target, options)
     result = run_lesson(course, lesson, target, options)
     start(course, lesson, idle)
     return result
 
 
-class SocketRunner(warm.RemoteRunner):
+class SocketRunner(RemoteRunner):
     """Runs in the course's warm worker, reached through its socket."""
 
     def __init__(self, course: Course, sock: socket.socket, stream, pid: int) -> None:
-        super().__init__(course.root, pid)
+        super().__init__(course.root, pid, ready=True)  # it said hello: its handlers are set
         self._sock = sock
         self._stream = stream
-        self._ready.set()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
-        self._pump(self._stream)
+        self.pump(self._stream)
         self.events.put({"event": "gone", "message": "the warm process hung up"})
 
     def _write(self, line: str) -> None:
@@ -133,7 +133,7 @@ def connect(course: Course) -> SocketRunner | None:
 
 def start(course: Course, lesson: Lesson, idle: float) -> None:
     """Start a worker for the course in the background; it outlives this process."""
-    preload = warm.lesson_preload(course, lesson)
+    preload = lesson_preload(course, lesson)
     with contextlib.suppress(OSError):
         subprocess.Popen(
             [sys.executable, "-P", "-m", __name__, address(course)[1:], str(idle), *preload],
@@ -150,21 +150,20 @@ def listen(name: str, idle: float, modules: Iterable[str]) -> None:
         server.bind("\0" + name)
     except OSError:
         return  # a worker for this course is already there
-    warm.take_signals()
-    warm.preload(modules)
+    worker = Worker()
+    worker.take_signals()
+    worker.preload(modules)
     server.listen(8)
     server.settimeout(idle)
-    warm.private_fds.append(server.fileno())
-    while True:
-        try:
-            conn, _ = server.accept()
-        except TimeoutError:
-            return
-        warm.private_fds.append(conn.fileno())
-        with conn:
-            if _same_user(conn):
-                _serve(conn)
-        warm.private_fds.pop()
+    with worker.private(server.fileno()):
+        while True:
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                return
+            with conn, worker.private(conn.fileno()):
+                if _same_user(conn):
+                    _serve(worker, conn)
 
 
 def _same_user(conn: socket.socket) -> bool:
@@ -174,21 +173,21 @@ def _same_user(conn: socket.socket) -> bool:
     return uid == os.getuid()
 
 
-def _serve(conn: socket.socket) -> None:
+def _serve(worker: Worker, conn: socket.socket) -> None:
     conn.settimeout(SEND_WAIT)
     stream = conn.makefile("rw", encoding="utf-8", newline="\n")
 
     def send(event: dict) -> None:
         try:
-            stream.write(json.dumps(event) + "\n")
+            stream.write(protocol.line(event))
             stream.flush()
         except OSError as exc:
-            raise warm.ClientGone() from exc
+            raise ClientGone() from exc
 
-    with contextlib.suppress(OSError, warm.ClientGone):
+    with contextlib.suppress(OSError, ClientGone):
         send({"event": "hello", "pid": os.getpid()})
         for line in stream:
-            warm.handle(line, send)
+            worker.handle(line, send)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from grader.course import Course, Exercise, Lesson
 from grader.loop import progress
-from grader.results import LessonResult, Status
+from grader.results import next_exercise
 
 
 @dataclass(frozen=True)
@@ -40,19 +40,8 @@ def default_exercise(course: Course, lesson: Lesson) -> Exercise | None:
     Before any check that is the first exercise; None when everything passed.
     """
     statuses = progress.exercise_statuses(progress.last(course.root, lesson.id))
-    for exercise in lesson.exercises:
-        if statuses.get(exercise.name) not in (Status.PASSED, Status.NOT_RUN):
-            return exercise
-    return None
-
-
-def first_failing(lesson: Lesson, result: LessonResult) -> str | None:
-    """The first exercise, in the catalogue's order, that does not pass in `result`."""
-    statuses = {e.name: e.status for e in result.exercises()}
-    for exercise in lesson.exercises:
-        if statuses.get(exercise.name) not in (None, Status.PASSED, Status.NOT_RUN):
-            return exercise.name
-    return None
+    name = next_exercise((e.name for e in lesson.exercises), statuses)
+    return None if name is None else lesson.exercise(name)
 
 
 def next_hint(course: Course, lesson: Lesson, exercise: Exercise) -> HintStep:

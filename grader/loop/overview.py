@@ -13,14 +13,14 @@ from rich.text import Text
 from grader import render
 from grader.course import Course, Lesson
 from grader.loop import progress
-from grader.results import LessonResult, Status
+from grader.results import LessonResult, Status, next_exercise
 
 
 @dataclass(frozen=True)
 class LessonState:
     lesson: Lesson
     available: bool  # the course has its tests and the learner its exercise folder
-    last: dict | None  # the lesson's entry in the progress file
+    last: progress.LessonProgress | None  # the lesson's last check, from the progress file
 
     @property
     def statuses(self) -> dict[str, Status]:
@@ -28,7 +28,7 @@ class LessonState:
 
     @property
     def passed(self) -> bool:
-        return bool(self.last and self.last.get("passed"))
+        return self.last is not None and self.last.passed
 
     @property
     def exercises_done(self) -> int:
@@ -39,11 +39,7 @@ class LessonState:
 
     @property
     def next_exercise(self) -> str | None:
-        statuses = self.statuses
-        for exercise in self.lesson.exercises:
-            if statuses.get(exercise.name) not in (Status.PASSED, Status.NOT_RUN):
-                return exercise.name
-        return None
+        return next_exercise((e.name for e in self.lesson.exercises), self.statuses)
 
 
 @dataclass(frozen=True)
@@ -125,13 +121,9 @@ def table(view: Overview) -> Group:
         elif last is None:
             points, status = "", Text("not checked yet", style="dim")
         else:
-            points = render.points(last.get("score", 0), last.get("max_score", 0))
-            try:
-                shown = Status.PASSED if state.passed else Status(last.get("status", "error"))
-            except ValueError:
-                shown = Status.ERROR
-            status = render.status_text(shown)
-            status.append(f"  {last.get('when', '')}", style="dim")
+            points = render.points(last.score, last.max_score)
+            status = render.status_text(Status.PASSED if last.passed else last.status)
+            status.append(f"  {last.when}", style="dim")
         grid.add_row(
             state.lesson.id,
             state.lesson.title,
@@ -164,13 +156,11 @@ def summary(course: Course, outcomes: list[tuple[Lesson, LessonResult | None, st
         score, max_score = score + result.score, max_score + result.max_score
         exercises = result.exercises([e.name for e in lesson.exercises])
         passed = sum(1 for e in exercises if e.status is Status.PASSED)
-        problem = next(
-            (e for e in exercises if e.status not in (Status.PASSED, Status.NOT_RUN)), None
-        )
+        name = result.next_exercise(e.name for e in lesson.exercises)
         first = Text("")
-        if problem is not None and not result.passed:
-            first = Text(f"{problem.name}: ", style="bold")
-            first.append_text(render.status_text(problem.status))
+        if name is not None and not result.passed:
+            first = Text(f"{name}: ", style="bold")
+            first.append_text(render.status_text(result.statuses()[name]))
         status = Status.PASSED if result.passed else result.status
         grid.add_row(
             lesson.id,

@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import STATE_FOLDER
@@ -68,21 +69,49 @@ def record(root: Path, result: LessonResult) -> None:
     save(root, data)
 
 
-def last(root: Path, lesson_id: str) -> dict | None:
-    entry = load(root)["lessons"].get(lesson_id)
-    return entry if isinstance(entry, dict) else None
+@dataclass(frozen=True)
+class LessonProgress:
+    """A lesson's last check as the progress file remembers it."""
 
+    status: Status
+    passed: bool
+    score: float = 0.0
+    max_score: float = 0.0
+    when: str = ""
+    target: str = ""
+    exercises: dict[str, Status] = field(default_factory=dict)  # each exercise's status
 
-def exercise_statuses(entry: dict | None) -> dict[str, Status]:
-    """Each exercise's status in a lesson's last result (from `last`); {} when unknown."""
-    found = entry.get("exercises") if isinstance(entry, dict) else None
-    statuses: dict[str, Status] = {}
-    for name, value in (found if isinstance(found, dict) else {}).items():
+    @classmethod
+    def from_entry(cls, entry: object) -> LessonProgress | None:
+        """The record in a file entry; None for anything that is not one (a damaged file)."""
+        if not isinstance(entry, dict):
+            return None
         try:
-            statuses[str(name)] = Status(value.get("status") if isinstance(value, dict) else value)
-        except ValueError:
-            continue
-    return statuses
+            found = entry.get("exercises")
+            exercises = {
+                str(name): Status(value.get("status") if isinstance(value, dict) else value)
+                for name, value in (found if isinstance(found, dict) else {}).items()
+            }
+            return cls(
+                status=Status(entry.get("status", Status.ERROR)),
+                passed=entry.get("passed") is True,
+                score=float(entry.get("score", 0)),
+                max_score=float(entry.get("max_score", 0)),
+                when=str(entry.get("when", "")),
+                target=str(entry.get("target", "")),
+                exercises=exercises,
+            )
+        except (ValueError, TypeError, AttributeError):
+            return None
+
+
+def last(root: Path, lesson_id: str) -> LessonProgress | None:
+    return LessonProgress.from_entry(load(root)["lessons"].get(lesson_id))
+
+
+def exercise_statuses(entry: LessonProgress | None) -> dict[str, Status]:
+    """Each exercise's status in a lesson's last result (from `last`); {} when unknown."""
+    return dict(entry.exercises) if entry is not None else {}
 
 
 def hints_seen(root: Path, lesson_id: str, exercise: str) -> int:

@@ -3,7 +3,7 @@
 The screen shows the lesson at a glance (every exercise's status on one line) and the
 exercise being worked on in full: the first one not passing, its first problem, where
 in the learner's file, what to reread, how to get a hint. Runs go to a warm process
-(`grader.loop.warm`) that has torch and pytest imported already, and the current
+(`grader.loop.worker`) that has torch and pytest imported already, and the current
 exercise's tests run first, so its verdict is on screen before the rest of the lesson
 is done; a newer save cancels a run that is still going.
 """
@@ -11,9 +11,12 @@ is done; a newer save cancels a run that is still going.
 from __future__ import annotations
 
 import contextlib
+import os
+import select
 import signal
+import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +26,10 @@ from rich.text import Text
 from grader import render
 from grader.course import Course, CourseError, Lesson
 from grader.loop import progress
-from grader.loop.warm import FORK_SUPPORTED, make_runner
-from grader.results import ExerciseResult, LessonResult, Status, TestResult
+from grader.loop.clients import make_runner
+from grader.loop.worker import FORK_SUPPORTED
+from grader.results import ExerciseResult, LessonResult, Status, TestResult, next_exercise
+from grader.runner import RunOptions
 
 TICK = 0.025  # seconds between looks at the worker when no file changes
 RESTARTS = 3  # warm processes lost before falling back to a fresh interpreter per run
@@ -48,14 +53,35 @@ def _next_lesson(course: Course, lesson: Lesson) -> Lesson | None:
 
 
 def current_exercise(lesson: Lesson, result: LessonResult | None, statuses=None) -> str | None:
-    """The exercise to work on: the first, in the catalogue's order, that does not pass."""
+    """The exercise to work on: from `result` when there is one, else from `statuses`."""
+    order = [exercise.name for exercise in lesson.exercises]
     if result is not None:
-        statuses = {e.name: e.status for e in result.exercises()}
-    statuses = statuses or {}
-    for exercise in lesson.exercises:
-        if statuses.get(exercise.name) not in (Status.PASSED, Status.NOT_RUN):
-            return exercise.name
-    return None
+        return result.next_exercise(order)
+    return next_exercise(order, statuses or {})
+
+
+def focus_after_save(
+    lesson: Lesson, result: LessonResult | None, statuses: dict, saved: str | None
+) -> str | None:
+    """The exercise to run first: the first unfinished one of the file just saved, if it
+    has one, else the lesson's current one."""
+    if result is not None:
+        statuses = result.statuses()
+    of_file = [e.name for e in lesson.exercises if e.file == saved]
+    return next_exercise(of_file, statuses or {}) or current_exercise(lesson, None, statuses)
+
+
+def lesson_of(course: Course, target: Path, changed: set) -> tuple[Lesson | None, str | None]:
+    """The lesson whose exercise folder holds the last saved file, and that file's name."""
+    for _, path in sorted(changed, key=lambda change: str(change[1]), reverse=True):
+        try:
+            parts = Path(path).resolve().relative_to(target.resolve()).parts
+        except ValueError:
+            continue
+        found = next((item for item in course.lessons if item.id == parts[0]), None)
+        if found is not None and len(parts) > 1:
+            return found, "/".join(parts[1:])
+    return None, None
 
 
 @dataclass
@@ -119,21 +145,12 @@ def _focus_panel(
     text.append(f"  {render.points(exercise.score, exercise.max_score)} points")
     if info is not None:
         text.append(f"   {target.name}/{lesson.id}/{info.file}", style="cyan")
-    problem = exercise.first_problem
     if exercise.status is Status.PASSED:
         text.append("\n  passes", style="green")
-    elif problem is not None:
-        message = problem.message.strip() or problem.status.value
-        if exercise.status is Status.NOT_STARTED:
-            message = "still raises NotImplementedError: this is the one to write next"
+    elif exercise.first_problem is not None:
         text.append("\n")
-        text.append("\n".join(f"  {line}" for line in message.splitlines()))
-        if problem.location:
-            text.append(f"\n  at {problem.location}", style="cyan")
+        text.append_text(render.problem_text(lesson, exercise, indent="  "))
     if info is not None and exercise.status is not Status.PASSED:
-        text.append(
-            f"\n  read: “{info.section}” ({lesson.section_link(info.section)})", style="dim"
-        )
         text.append(f"\n  stuck? learn hint {lesson.id} {info.name}", style="dim")
     return text
 
@@ -147,6 +164,7 @@ def screen(
     note: str = "",
     after: Lesson | None = None,
     took: float | None = None,
+    saved: str | None = None,
 ) -> Group:
     """What `learn watch` shows: the lesson at a glance and the current exercise in full.
 
@@ -178,9 +196,12 @@ def screen(
         if after is not None:
             parts.append(Text(f"Next: {after.id}, {after.title} (learn watch {after.id})"))
     elif result is not None:
-        name = current_exercise(lesson, result)
+        name = focus_after_save(lesson, result, {}, saved)
         exercise = next((e for e in result.exercises() if e.name == name), None)
-        if exercise is not None:
+        files = render.unloadable_files(lesson, result)
+        if files is not None:
+            parts.append(files)
+        elif exercise is not None:
             parts.append(_focus_panel(lesson, exercise, target))
     elif focus_now is not None:
         parts.append(_focus_panel(lesson, focus_now, target))
@@ -198,9 +219,61 @@ def screen(
     elif result is not None:
         seconds = f" in {took:.2f} s" if took is not None else ""
         footer.append(f"\n✔ checked at {time.strftime('%H:%M:%S')}{seconds}", style="dim")
-    footer.append(f"\nwatching {target} for saved changes · Ctrl-C to quit", style="dim")
+    footer.append(f"\nwatching {target} for saved changes · h hint · l list · q quit", style="dim")
     parts.append(footer)
     return Group(*parts)
+
+
+def _hint(course: Course, lesson: Lesson, result: LessonResult | None, statuses) -> str:
+    from grader.loop import hints
+
+    name = current_exercise(lesson, result, statuses)
+    if name is None:
+        return "every exercise passes: no hint needed"
+    step = hints.next_hint(course, lesson, lesson.exercise(name))
+    if not step.total:
+        return f"{name} has no hints"
+    return f"hint {step.seen} of {step.total} for {name}: {step.shown[-1]}"
+
+
+def _list(course: Course, lesson: Lesson, result: LessonResult | None, statuses) -> str:
+    if result is not None:
+        statuses = result.statuses()
+    return "\n".join(
+        f"{render.STYLE[statuses[e.name]][0] if e.name in statuses else '· unchecked'}  "
+        f"{e.name}  ({lesson.id}/{e.file})"
+        for e in lesson.exercises
+    )
+
+
+KEYS = {"h": _hint, "l": _list}  # and q: quit
+
+
+@contextlib.contextmanager
+def _keyboard() -> Iterator[Callable[[], list[str]]]:
+    """Keys as they are pressed, without Enter, while a terminal is the input (and none
+    otherwise); the terminal is put back as it was."""
+    stream = sys.stdin
+    if stream is None or not stream.isatty():
+        yield list
+        return
+    import termios
+    import tty
+
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
+
+    def pressed() -> list[str]:
+        keys = []
+        while select.select([fd], [], [], 0)[0]:
+            keys.append(os.read(fd, 1).decode("utf-8", "replace").lower())
+        return keys
+
+    try:
+        yield pressed
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
 def watch(
@@ -228,14 +301,15 @@ def watch(
     run: Run | None = None
     note = ""
     lost = 0
+    saved: str | None = None
 
     def show(result: LessonResult | None, took: float | None = None) -> None:
         console.clear()
-        console.print(screen(lesson, target, result, previous, run, note, after, took))
+        console.print(screen(lesson, target, result, previous, run, note, after, took, saved))
 
     def start() -> Run:
-        focus = current_exercise(lesson, previous, statuses)
-        ident = runner.start(lesson, target, timeout=timeout, first=focus)
+        focus = focus_after_save(lesson, previous, statuses, saved)
+        ident = runner.start(lesson, target, RunOptions(timeout), first=focus)
         return Run(ident, focus)
 
     def stop(signum, frame):
@@ -244,49 +318,63 @@ def watch(
     previous_handler = None
     with contextlib.suppress(ValueError):  # only the main thread may set handlers
         previous_handler = signal.signal(signal.SIGTERM, stop)
-    try:
-        run = start()
-        show(None)
-        for changed in changes if changes is not None else _file_changes(target):
-            if changed:
-                if run is not None:
-                    runner.cancel()
-                run = start()
-                show(None)
-            for event in runner.poll():
-                if run is None or event.get("id") not in (run.ident, None):
-                    continue  # from a run a newer save made stale
-                kind = event.get("event")
-                if kind == "record":
-                    run.take(event["record"])
-                    if not run.shown_focus and run.focus_result() is not None:
-                        run.shown_focus = True
-                        show(None)
-                elif kind == "result":
-                    result: LessonResult = event["result"]
-                    took = time.monotonic() - run.started
-                    run, note = None, ""
-                    if not result.error:
-                        previous = result
-                        if record:
-                            progress.record(course.root, result)
-                    show(result, took)
-                elif kind == "error":
-                    run, note = None, f"could not check {lesson.id}: {event.get('message')}"
-                    show(None)
-                elif kind == "gone":  # the warm process died (killed by the learner's code?)
-                    runner.close()
-                    lost += 1
-                    note = f"{event.get('message')}; started another"
-                    runner = make_runner(course, lesson, fork=fork and lost < RESTARTS)
+    with _keyboard() as pressed:
+        try:
+            run = start()
+            show(None)
+            for changed in changes if changes is not None else _file_changes(target):
+                for key in pressed():
+                    if key == "q":
+                        raise KeyboardInterrupt
+                    if key in KEYS:
+                        note = KEYS[key](course, lesson, previous, statuses)
+                        show(previous if run is None else None)
+                if changed:
+                    if run is not None:
+                        runner.cancel()
+                    moved, saved = lesson_of(course, target, changed)
+                    if moved is not None and moved.id != lesson.id:  # a file of another lesson
+                        runner.close()
+                        lesson, after, previous = moved, _next_lesson(course, moved), None
+                        last = progress.last(course.root, lesson.id) if record else None
+                        statuses = progress.exercise_statuses(last)
+                        runner = make_runner(course, lesson, fork=fork)
                     run = start()
                     show(None)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        runner.close()
-        if previous_handler is not None:
-            signal.signal(signal.SIGTERM, previous_handler)
+                for event in runner.poll():
+                    if run is None or event.get("id") not in (run.ident, None):
+                        continue  # from a run a newer save made stale
+                    kind = event.get("event")
+                    if kind == "record":
+                        run.take(event["record"])
+                        if not run.shown_focus and run.focus_result() is not None:
+                            run.shown_focus = True
+                            show(None)
+                    elif kind == "result":
+                        result: LessonResult = event["result"]
+                        took = time.monotonic() - run.started
+                        run, note = None, ""
+                        if not result.error:
+                            previous = result
+                            if record:
+                                progress.record(course.root, result)
+                        show(result, took)
+                    elif kind == "error":
+                        run, note = None, f"could not check {lesson.id}: {event.get('message')}"
+                        show(None)
+                    elif kind == "gone":  # the warm process died (killed by the learner's code?)
+                        runner.close()
+                        lost += 1
+                        note = f"{event.get('message')}; started another"
+                        runner = make_runner(course, lesson, fork=fork and lost < RESTARTS)
+                        run = start()
+                        show(None)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            runner.close()
+            if previous_handler is not None:
+                signal.signal(signal.SIGTERM, previous_handler)
     console.print(Text("stopped watching", style="dim"))
     return 0
 

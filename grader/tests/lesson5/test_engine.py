@@ -346,6 +346,7 @@ def test_micrograd_readme_example():
 # --- a Value used more than once ------------------------------------------------------------
 
 
+@pytest.mark.section("Why gradients accumulate")
 @pytest.mark.parametrize(
     "expr, grad",
     [
@@ -364,6 +365,7 @@ def test_a_value_used_twice_gets_both_contributions(expr, grad):
     expect_grad("a", a.grad, grad(x), f"a = Value({x}); ({expr}).backward()")
 
 
+@pytest.mark.section("Why gradients accumulate")
 def test_a_node_used_by_two_later_nodes_passes_gradient_down_once():
     x = engine.Value(1.0)
     y = x * 3  # y = 3, used twice below
@@ -374,6 +376,7 @@ def test_a_node_used_by_two_later_nodes_passes_gradient_down_once():
     expect_grad("x", x.grad, 21.0, text)
 
 
+@pytest.mark.section("Why gradients accumulate")
 def test_gradients_accumulate_across_backward_calls():
     a = engine.Value(2.0)
     (a * 2).backward()
@@ -402,6 +405,7 @@ def chain_backward(value: type, length: int) -> tuple | None:
     return v.data, x.grad
 
 
+@pytest.mark.section("Backward over a topological order")
 @pytest.mark.points(2)
 def test_backward_through_a_100_000_node_chain():
     text = "v = x; 100 000 times v = v + 1; v.backward()"

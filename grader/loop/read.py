@@ -1,0 +1,94 @@
+"""`learn read`: open a lesson's page at a section, where a learner can read it.
+
+The page is the published site's when the course names one (`site_url` in course.toml's
+[course] table or in mkdocs.yml), else the course's own site/ folder, built on first
+use. The browser is Python's `webbrowser`, so the BROWSER variable chooses it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+from grader.course import Course, CourseError, Lesson, slugify
+
+HEADING = re.compile(r"^# #{2,3} (.+)$", re.M)  # a heading of a percent-format page
+
+
+def headings(course: Course, lesson: Lesson) -> list[str]:
+    page = course.root / lesson.page
+    return HEADING.findall(page.read_text(encoding="utf-8")) if page.is_file() else []
+
+
+def find_section(course: Course, lesson: Lesson, wanted: str) -> str:
+    """The heading `wanted` names: itself, or the first heading that contains its words."""
+    known = headings(course, lesson) or [e.section for e in lesson.exercises]
+    words = slugify(wanted)
+    for heading in known:
+        if slugify(heading) == words:
+            return heading
+    for heading in known:
+        if words in slugify(heading):
+            return heading
+    listed = "\n  ".join(known)
+    raise CourseError(f"{lesson.id} has no section {wanted!r}; its sections:\n  {listed}")
+
+
+def site_url(course: Course) -> str:
+    """The published site's address, or "" when the course names none."""
+    with (course.root / "course.toml").open("rb") as file:
+        url = tomllib.load(file).get("course", {}).get("site_url", "")
+    mkdocs = course.root / "mkdocs.yml"
+    if not url and mkdocs.is_file():
+        found = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", mkdocs.read_text("utf-8"), re.M)
+        url = found[1] if found else ""
+    return url.rstrip("/")
+
+
+def local_page(course: Course, lesson: Lesson) -> Path:
+    """The lesson's page in the course's own site/, built with mkdocs if not there yet."""
+    page = course.root / "site" / "lessons" / Path(lesson.page).stem / "index.html"
+    if page.is_file():
+        return page
+    print("Building the course's site into site/ (first time only; a minute or two)...")
+    try:
+        import mkdocs  # noqa: F401  (only to know it is installed)
+    except ImportError:
+        raise CourseError(
+            "the site builder is not installed (./run-tests installs it), and the course "
+            f"names no published site. The page's source is {lesson.page}"
+        ) from None
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet"],
+        cwd=course.root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    if built.returncode != 0 or not page.is_file():
+        raise CourseError(f"the site could not be built (mkdocs exited {built.returncode})")
+    return page
+
+
+def address(course: Course, lesson: Lesson, section: str | None) -> str:
+    anchor = f"#{slugify(find_section(course, lesson, section))}" if section else ""
+    url = site_url(course)
+    if url:
+        return f"{url}/lessons/{Path(lesson.page).stem}/{anchor}"
+    return local_page(course, lesson).as_uri() + anchor
+
+
+def open_page(
+    course: Course,
+    lesson: Lesson,
+    section: str | None,
+    opener: Callable[[str], bool] = webbrowser.open,
+) -> str:
+    """Open the page (at `section`) and return its address, for the learner to copy."""
+    url = address(course, lesson, section)
+    opener(url)
+    return url
