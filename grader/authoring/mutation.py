@@ -11,25 +11,16 @@ from __future__ import annotations
 
 import ast
 import shutil
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.authoring.stubs import parse
 from grader.course import Course, Lesson
-
-# CPython 3.11's ast.parse is not safe to run in two threads at once (it can fail with
-# "AST constructor recursion depth mismatch"), and verify applies mutants in threads.
-_parsing = threading.Lock()
-
-
-def _parse(source: str) -> ast.Module:
-    with _parsing:
-        return ast.parse(source)
 
 
 def summary(path: Path) -> str:
     """The first line of a file's docstring ("" when it has none)."""
-    doc = (ast.get_docstring(_parse(path.read_text(encoding="utf-8"))) or "").strip()
+    doc = (ast.get_docstring(parse(path.read_text(encoding="utf-8"))) or "").strip()
     return doc.splitlines()[0] if doc else ""
 
 
@@ -70,7 +61,7 @@ def apply(solution: str, mutant: str, whole: bool = False) -> str:
     class replaces the reference class instead of only the methods it defines."""
     lines = solution.splitlines(keepends=True)
     mutant_lines = mutant.splitlines(keepends=True)
-    tree, patch = _parse(solution), _parse(mutant)
+    tree, patch = parse(solution), parse(mutant)
     targets = _defs(tree.body)
     edits: list[tuple[int, int, str]] = []  # (start, end, new text) in solution lines
     appended: list[str] = []

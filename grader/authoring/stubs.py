@@ -12,6 +12,7 @@ import ast
 import io
 import subprocess
 import tarfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +38,20 @@ def _functions(tree: ast.AST) -> list[tuple[int, int, str, str]]:
     return found
 
 
+# CPython 3.11's ast.parse is not safe to run in two threads at once (it can fail with
+# "AST constructor recursion depth mismatch"), and verify makes stubs and applies
+# mutants in threads: every parse of the authoring tools takes this lock.
+_parsing = threading.Lock()
+
+
+def parse(source: str, filename: str = "<unknown>") -> ast.Module:
+    with _parsing:
+        return ast.parse(source, filename=filename)
+
+
 def make_stub(source: str, lesson: Lesson, filename: str) -> str:
     """The stub for one solution file of `lesson`."""
-    tree = ast.parse(source, filename=filename)
+    tree = parse(source, filename=filename)
     functions = _functions(tree)
     lines = source.splitlines(keepends=True)
     out: list[str] = []
