@@ -678,13 +678,13 @@ class Sandbox(Link):
     def _lesson_over(self) -> bool:
         """The lesson's limit is CPU time of all its sandbox processes, and as much wall
         time as a test's CPU limit allows (a sleeper uses none, but time all the same)."""
-        from grader.runner import wall_limit
-
         now = time.monotonic()
         self._began = self._began or now
         if not self.lesson_limit or now < self._next_check:
             return False
         self._next_check = now + LESSON_CHECK
+        from grader.runner import wall_limit
+
         spent = self._cpu_spent + (self._cpu() - self._base_cpu if self.process else 0.0)
         late = now - self._began > wall_limit(self.lesson_limit, "cpu")
         return spent > self.lesson_limit or late

@@ -200,9 +200,9 @@ def gradebook_csv(graded: list[Graded], students: list[dict[str, str]] = ()) -> 
         + ["note"]
     )
     width = 5 + len(extra) + len(lessons) + sum(map(len, lessons.values()))
-    listed = [row.get("submission", "") for row in students]
+    listed = {row.get("submission", ""): row for row in students}
     for name in [*listed, *sorted(set(by_name) - set(listed))]:
-        info = next((row for row in students if row.get("submission") == name), {})
+        info = listed.get(name, {})
         sub = by_name.get(name)
         cells = [csv_cell(name), *(csv_cell(info.get(k, "")) for k in extra)]
         if sub is None:
@@ -388,9 +388,14 @@ def _gradescope_row(
     }
 
 
+def _test_name(t: TestResult) -> str:
+    """A test as a student reads it: `test_keeps_positives` -> "keeps positives"."""
+    return t.test.rsplit("::", 1)[-1].removeprefix("test_").replace("_", " ")
+
+
 def _gradescope_problem(t: TestResult) -> str:
     """One test that did not pass, by a readable name: what happened and where."""
-    name = t.test.rsplit("::", 1)[-1].removeprefix("test_").replace("_", " ")
+    name = _test_name(t)
     label = {Status.NOT_STARTED: "not started: still raises NotImplementedError"}.get(
         t.status, t.status.value
     )
@@ -439,7 +444,7 @@ def classroom(sub: Graded) -> dict:
         for t in r.tests:
             if not t.counts:
                 continue
-            name = t.test.rsplit("::", 1)[-1].removeprefix("test_").replace("_", " ")
+            name = _test_name(t)
             entry = {
                 "name": f"{r.lesson} {t.exercise}: {name}",
                 "status": "pass" if t.status is Status.PASSED else "fail",
@@ -539,10 +544,6 @@ def summarize_exercises(graded: list[Graded]) -> list[ExerciseSummary]:
         mean = round(statistics.fmean(pcts), 1) if pcts else 0.0
         found.append(ExerciseSummary(lesson, name, len(exercises), passed, mean, problem, count))
     return found
-
-
-def _test_name(t: TestResult) -> str:
-    return t.test.rsplit("::", 1)[-1].removeprefix("test_").replace("_", " ")
 
 
 def exercises_markdown(graded: list[Graded]) -> str:

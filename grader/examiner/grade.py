@@ -40,7 +40,8 @@ from grader.examiner.staging import (
     SKIPPED_SUFFIXES,
     STAGE_MAX_FILE,
     Layout,
-    expected_name,
+    exercise_files,
+    file_names,
     find_exercises,
     plan,
     read_chunks,
@@ -200,11 +201,7 @@ def _as_submission(
         return Submission(name, folder, layout)
     if len(lessons) == 1:  # a lesson's files handed in loose, as on Gradescope
         files = {e.file for e in lessons[0].exercises}
-        try:
-            present = {p.name for p in folder.iterdir() if p.is_file()}
-        except OSError:
-            present = set()
-        if any(expected_name(n, present, files) for n in present):
+        if exercise_files(file_names(folder), files):
             return Submission(name, folder, Layout(folder, {}), flat=lessons[0])
     return None
 
@@ -523,12 +520,15 @@ def collect(folders: list[Path]) -> dict[str, Graded]:
     for folder in folders:
         for path in sorted(folder.glob("*.json")):
             graded = _load(path)
-            if graded is None:
-                continue
-            known = found.get(graded.submission)
-            if known is None or graded.graded_at >= known.graded_at:
-                found[graded.submission] = graded  # graded in more than one: the latest
+            if graded is not None:
+                _keep_latest(found, graded)
     return found
+
+
+def _keep_latest(found: dict[str, Graded], graded: Graded) -> None:
+    known = found.get(graded.submission)
+    if known is None or graded.graded_at >= known.graded_at:
+        found[graded.submission] = graded  # graded in more than one: the latest
 
 
 def load_sensitive(graded: Graded) -> bool:
@@ -637,14 +637,16 @@ def merge(
     for folder in folders:
         if not folder.is_dir():
             raise CourseError(f"no such folder: {folder}")
-    if not collect(folders):
+    by_folder = {folder: collect([folder]) for folder in [out, *folders]}
+    if not any(by_folder[folder] for folder in folders):
         raise CourseError(
             "nothing to merge: no submission results in " + ", ".join(map(str, folders))
         )
-    found = collect([out, *folders])
+    found: dict[str, Graded] = {}
     kinds: dict[bool, list[str]] = {}
-    for folder in [out, *folders]:
-        for sub in collect([folder]).values():
+    for folder, results in by_folder.items():
+        for sub in results.values():
+            _keep_latest(found, sub)
             hidden = with_hidden_tests(sub)
             if hidden is not None and str(folder) not in kinds.setdefault(hidden, []):
                 kinds[hidden].append(str(folder))

@@ -205,11 +205,22 @@ def _lesson_folders(candidate: Path, wanted: dict[str, str]) -> Layout | None:
     return Layout(candidate, folders) if folders else None
 
 
-def _subfolders(folder: Path) -> list[Path]:
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """The first STAGE_MAX_FILES entries of a folder (none if it cannot be read): a
+    submission's million files cost no more than that."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)[:STAGE_MAX_FILES]
+        with os.scandir(folder) as found:
+            return sorted(itertools.islice(found, STAGE_MAX_FILES), key=lambda e: e.name)
     except OSError:
         return []
+
+
+def file_names(folder: Path) -> set[str]:
+    return {e.name for e in _entries(folder) if e.is_file()}
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    entries = _entries(folder)
     return [
         Path(e.path)
         for e in entries
@@ -223,21 +234,20 @@ def _subfolders(folder: Path) -> list[Path]:
 COPY_NAME = re.compile(r"^(?P<stem>.+?)(?: \(\d+\)|-\d+| copy(?: \d+)?)(?P<suffix>\.py)$")
 
 
-def expected_name(name: str, present: set[str], expected: set[str]) -> str | None:
-    """The exercise file a file stands for: itself, or the file it is a copy of when
-    that one is missing and no other copy competes. None: not an exercise file."""
-    if name in expected:
-        return name
-    match = COPY_NAME.match(name)
-    if not match:
-        return None
-    original = match["stem"] + match["suffix"]
-    copies = [
-        n for n in present if (m := COPY_NAME.match(n)) and m["stem"] + m["suffix"] == original
-    ]
-    return (
-        original if original in expected and original not in present and len(copies) == 1 else None
-    )
+def exercise_files(present: set[str], expected: set[str]) -> dict[str, str]:
+    """Which of the files `present` stand for the exercise files `expected`: each one
+    itself, and a copy ("neuron (1).py") for its original when that one is missing and
+    no other copy competes. One pass, whatever the number of files."""
+    copies: dict[str, list[str]] = {}
+    for name in present:
+        match = COPY_NAME.match(name)
+        if match:
+            copies.setdefault(match["stem"] + match["suffix"], []).append(name)
+    found = {name: name for name in present & expected}
+    for original, names in copies.items():
+        if original in expected and original not in present and len(names) == 1:
+            found[names[0]] = original
+    return found
 
 
 def plan(layout: Layout | None, lessons: list[Lesson], flat: Lesson | None = None) -> Plan:
@@ -269,10 +279,7 @@ def plan(layout: Layout | None, lessons: list[Lesson], flat: Lesson | None = Non
 def _plan_lesson(
     found: Plan, root: Path, folder: Path, lesson_id: str, flat: bool, expected: set[str]
 ) -> None:
-    try:
-        present = {e.name for e in os.scandir(folder) if e.is_file(follow_symlinks=False)}
-    except OSError:
-        present = set()
+    stands_for = exercise_files(file_names(folder), expected)
 
     def descend(rel: str, entry: os.DirEntry) -> bool:
         item = shown(f"{lesson_id}/{rel}")
@@ -306,7 +313,7 @@ def _plan_lesson(
         if flat and not entry.name.endswith(".py"):
             continue
         if "/" not in rel and rel not in expected:  # "neuron (1).py": the copy is the file
-            original = expected_name(rel, present, expected)
+            original = stands_for.get(rel)
             if original is not None:
                 found.note(f"{shown(lesson_id)}/{shown(rel)} graded as {lesson_id}/{original}")
                 item = f"{lesson_id}/{original}"
