@@ -216,7 +216,7 @@ def _entries(folder: Path) -> list[os.DirEntry]:
 
 
 def file_names(folder: Path) -> set[str]:
-    return {e.name for e in _entries(folder) if e.is_file()}
+    return {e.name for e in _entries(folder) if e.is_file(follow_symlinks=False)}
 
 
 def _subfolders(folder: Path) -> list[Path]:
