@@ -264,9 +264,11 @@ def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
         elif isinstance(item, verify.MutantOutcome):
             m = item.mutant
             mark = "[green]caught[/]" if item.caught else "[red]SURVIVED[/]"
+            if item.fault:
+                mark = "[red]TEST ERROR[/]"
             console.print(
                 f"  {mark} {m.lesson}/{m.module}/{m.name}: {escape(m.description)}"
-                f"  [dim]{escape(item.by)}[/]"
+                f"  [dim]{escape(item.fault or item.by)}[/]"
             )
         elif isinstance(item, verify.VariantOutcome):
             v = item.variant

@@ -41,7 +41,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from grader.testkit import ExerciseModule, import_fresh, learner_location, target_dir
+from grader.testkit import ExerciseModule, import_fresh, learner_location, target_dir, theirs
 
 KINDS = ("q", "t", "ok", "err")  # a question, a request told (no answer), two answers
 MAX_MESSAGE = 64 << 20  # bytes in one message from the sandbox
@@ -86,6 +86,8 @@ BUILTIN_ERRORS = {
 class ProtocolError(Exception):
     """The sandbox sent something that is not a message of this protocol."""
 
+    learn_theirs = True  # only the submission's code can make its process do that
+
 
 class SandboxDied(BaseException):
     """The submission's process ended (or was ended) during a request. A BaseException:
@@ -95,6 +97,8 @@ class SandboxDied(BaseException):
 
 class Gone(Exception):
     """A handle into a sandbox that has since been restarted."""
+
+    learn_theirs = True  # the submission's process died or hung in an earlier test
 
 
 # ----------------------------------------------------------------------------- codec
@@ -314,12 +318,14 @@ def _tensor_from(body: Any) -> Any:
 
 
 def describe(exc: BaseException) -> dict:
-    """An exception as data: its type, its message, where in the learner's code."""
+    """An exception as data: its type, its message, where in the learner's code, and
+    whether their code is to blame (a test's own fault is reported as one)."""
     try:
         message = str(exc)
     except Exception:  # a message that cannot be shown is no message
         message = ""
     data = {"type": type(exc).__name__, "message": message, "where": learner_location(exc)}
+    data["theirs"] = theirs(exc)
     if isinstance(exc, SyntaxError):
         data["syntax"] = [Path(exc.filename or "?").name, exc.lineno or 0, exc.msg or ""]
     return data
@@ -338,6 +344,7 @@ def rebuild(data: Any) -> Exception:
     else:
         exc = _named_error(name)(message)
     exc.learn_location = _str(data.get("where", ""))
+    exc.learn_theirs = data.get("theirs") is True
     return exc
 
 

@@ -12,6 +12,7 @@ class Status(StrEnum):
     FAILED = "failed"
     NOT_STARTED = "not started"
     ERROR = "error"
+    TEST_ERROR = "error in the test"  # the test itself raised: the course's fault, not theirs
     TIMED_OUT = "timed out"
     OUT_OF_MEMORY = "out of memory"
     CRASHED = "crashed"
@@ -36,6 +37,7 @@ URGENCY = (
     Status.ERROR,
     Status.FAILED,
     Status.NOT_STARTED,
+    Status.TEST_ERROR,  # below what the learner can act on: they cannot fix the test
     Status.PASSED,
     Status.NOT_RUN,
 )

@@ -42,7 +42,7 @@ class ExerciseModule:
         except ModuleNotFoundError as exc:
             if exc.name and self._name.startswith(exc.name):
                 path = Path(folder, *self._name.split(".")).with_suffix(".py")
-                raise FileNotFoundError(f"{path} is missing") from None
+                raise blame(FileNotFoundError(f"{path} is missing")) from None
             raise
 
     def _remote(self, place: Any) -> Any:
@@ -57,8 +57,10 @@ class ExerciseModule:
         try:
             return getattr(module, attr) if place is None else place.lookup(module, attr)
         except AttributeError:
-            raise AttributeError(
-                f"{self._name.replace('.', '/')}.py has no {attr!r}: keep the names of the stub"
+            raise blame(
+                AttributeError(
+                    f"{self._name.replace('.', '/')}.py has no {attr!r}: keep the names of the stub"
+                )
             ) from None
 
 
@@ -70,7 +72,7 @@ def import_fresh(name: str, stand_ins: dict[str, ModuleType]) -> ModuleType:
         sys.path.insert(0, str(folder))
     path = Path(folder, *name.split(".")).with_suffix(".py")
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing")
+        raise blame(FileNotFoundError(f"{path} is missing"))
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     saved = {key: sys.modules.get(key) for key in [*stand_ins, name]}
@@ -229,6 +231,33 @@ def expect_tensor_close(
             f"expected {expected[index].item()!r}, got {got[index].item()!r})\n"
             f"  expected {show(expected)}\n  got      {show(got)}"
         )
+
+
+def blame(exc: E) -> E:
+    """Mark an error the tests raise on the learner's behalf (a file or a name missing)."""
+    exc.learn_theirs = True
+    return exc
+
+
+def theirs(exc: BaseException) -> bool:
+    """Whether the learner's code is to blame for `exc`, rather than the test that was
+    running: it went through their code, came out of a call the test made on it, or names
+    an attribute their object lacks. Anything else is a fault of the test itself."""
+    if any(note.startswith("raised by ") for note in getattr(exc, "__notes__", ())):
+        return True
+    flagged = getattr(exc, "learn_theirs", None)  # decided where the error was raised
+    if flagged is not None:
+        return bool(flagged)
+    if learner_location(exc):
+        return True
+    if isinstance(exc, AttributeError):
+        owner = getattr(exc, "obj", None)
+        if not isinstance(owner, ModuleType):
+            owner = sys.modules.get(type(owner).__module__)
+        where = getattr(owner, "__file__", None)
+        target = os.environ.get("LEARN_TARGET")
+        return bool(where and target and _relative_to(where, target) is not None)
+    return False
 
 
 def learner_location(exc: BaseException) -> str:

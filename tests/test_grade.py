@@ -621,10 +621,12 @@ def test_cli_workflow_templates(toy, name, learn):
         assert "--format classroom" in grade and "GITHUB_OUTPUT" in grade
         reporter = next(s for s in steps.values() if "grading-reporter" in s.get("uses", ""))
         assert reporter["with"]["runners"] == "learn" and "LEARN_RESULTS" in reporter["env"]
-    else:  # the deadline's commit, and a row for a repository that could not be cloned
+    else:  # a row for a repository that could not be cloned, and the deadline's commit
         fetch = next(s["run"] for n, s in steps.items() if n.startswith("Fetch"))
-        assert '--before="$DEADLINE"' in fetch and 'mkdir -p "$dest"' in fetch
-        assert "--roster" in steps["Grade this shard"]["run"]
+        assert 'mkdir -p "$dest"' in fetch and "rm -rf" not in fetch  # history kept
+        shard = steps["Grade this shard"]
+        assert "--roster" in shard["run"] and "--deadline $DEADLINE" in shard["run"]
+        assert shard["env"]["DEADLINE"] == "${{ github.event.inputs.deadline }}"
 
 
 def test_a_lesson_is_graded_with_the_limits_course_toml_gives_it(toy, tmp_path):
@@ -650,11 +652,12 @@ def test_the_gradebook_has_a_row_per_student_and_a_column_per_exercise():
     assert text.startswith("\ufeff")  # Excel reads it as UTF-8
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == [
-        "submission", "id", "email", "total", "max_score", "percent", "toy", "toy double", "note",
+        "submission", "id", "email", "total", "max_score", "percent", "days_late",
+        "late_deduction_percent", "final", "toy", "toy double", "note",
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == ["ann", "zed", "ben", "cat", "dan"]
-    assert rows[1][1:7] == ["s1", "ann@example.org", "3", "3", "100", "3"]
-    assert rows[2][2] == "'=cmd()" and rows[2][-1] == "no submission" and len(rows[2]) == 9
+    assert rows[1][1:10] == ["s1", "ann@example.org", "3", "3", "100", "0", "0", "3", "3"]
+    assert rows[2][2] == "'=cmd()" and rows[2][-1] == "no submission" and len(rows[2]) == 12
     assert rows[3][-1] == "flagged for review: see summary.md"
 
 
@@ -669,7 +672,7 @@ def test_cli_students_file_feeds_the_gradebook_and_a_bad_one_is_refused(toy, tmp
     assert run.returncode == 2 and "'submission' column" in run.stderr
     assert learn(*grade, "--students", str(good), cwd=toy.root).returncode == 0
     book = (out / "gradebook.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert book[1].startswith("ann,s1,4,4,100") and book[2].startswith("bob,s2,,")
+    assert book[1].startswith("ann,s1,4,4,100,0,0,4") and book[2].startswith("bob,s2,,")
 
 
 LONG_DOUBLE = """
@@ -822,3 +825,69 @@ def cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:  # ended while we looked
         return b""
+
+
+# ----------------------------------------------------------------- deadlines, late days
+
+
+def commit(repo: Path, source: str, when: str) -> None:
+    """The toy ops.py as `source`, committed at `when` (the student's clock)."""
+    ops = repo / "toy" / "ops.py"
+    ops.parent.mkdir(parents=True, exist_ok=True)
+    (ops.parent / "__init__.py").touch()
+    ops.write_text(source)
+    stamp = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    env = {"PATH": os.environ["PATH"], "HOME": str(repo), **stamp,
+           "GIT_AUTHOR_NAME": "s", "GIT_AUTHOR_EMAIL": "s@example.org",
+           "GIT_COMMITTER_NAME": "s", "GIT_COMMITTER_EMAIL": "s@example.org"}  # fmt: skip
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", when]):
+        subprocess.run(["git", "-C", str(repo), *args], env=env, check=True)
+
+
+def test_a_deadline_grades_each_repository_as_it_was_and_late_days_cost(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    right = (toy.root / "solutions" / "toy" / "ops.py").read_text()
+    folder = tmp_path / "class"
+    commit(folder / "early", right, "2026-12-01T10:00:00+00:00")
+    commit(folder / "early", WRONG_HALVE, "2026-12-05T10:00:00+00:00")  # too late: not graded
+    commit(folder / "late", WRONG_HALVE, "2026-12-01T10:00:00+00:00")
+    commit(folder / "late", right, "2026-12-02T09:00:00+00:00")  # 1 day late (part of one)
+    commit(folder / "never", right, "2026-12-09T10:00:00+00:00")  # after the late days
+    (folder / "upload" / "toy").mkdir(parents=True)  # no repository: students.csv's time
+    (folder / "upload" / "toy" / "ops.py").write_text(right)
+    students = tmp_path / "students.csv"
+    students.write_text("submission,submitted_at\nupload,2026-12-03T12:00:00+00:00\n")
+    working = sorted((folder / "early").rglob("*"))
+    policy = grading.deadline.Policy(
+        grading.deadline.parse_time("2026-12-01T23:59:00Z", "--deadline"), 2, 10
+    )
+    report = grading.grade(
+        course, folder, options(tmp_path / "out", policy=policy, students=students)
+    )
+    got = {g.submission: (g.score, g.days_late, g.deduction, g.final_score) for g in report.graded}
+    assert got == {
+        "early": (4, 0, 0, 4),
+        "late": (4, 1, 10, 3.6),
+        "never": (0, 0, 0, 0),
+        "upload": (4, 2, 20, 3.2),
+    }
+    never = next(g for g in report.graded if g.submission == "never")
+    assert never.notes == [
+        "no commit before the deadline (2026-12-01T23:59:00+00:00) and 2 late day(s)"
+    ]
+    assert sorted((folder / "early").rglob("*")) == working  # the student's folder untouched
+    assert (folder / "early" / "toy" / "ops.py").read_text() == WRONG_HALVE
+    book = list(csv.DictReader(io.StringIO(
+        (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8-sig"))))  # fmt: skip
+    assert {r["submission"]: r["final"] for r in book} == {
+        "early": "4", "late": "3.6", "never": "0", "upload": "3.2"
+    }  # fmt: skip
+
+
+def test_cli_deadline_needs_a_time_zone_and_late_options_need_a_deadline(toy, learn):
+    roster(toy, {"ann": None})
+    grade = ("grade", "submissions", "--out", "out")
+    run = learn(*grade, "--deadline", "2026-12-01T23:59", cwd=toy.root)
+    assert run.returncode == 2 and "time zone" in run.stderr, run.stderr
+    run = learn(*grade, "--late-days", "2", cwd=toy.root)
+    assert run.returncode == 2 and "need a --deadline" in run.stderr, run.stderr

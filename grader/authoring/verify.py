@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from grader.authoring import mutation, stubs, variants
 from grader.course import Course, CourseError, Lesson
+from grader.loop.clients import Runs, WorkerGone, make_runner
 from grader.results import LessonResult, Status
 from grader.runner import RunOptions, run_lesson
 
@@ -36,6 +38,7 @@ class MutantOutcome:
     mutant: mutation.Mutant
     caught: bool
     by: str = ""
+    fault: str = ""  # a test's own error on this mutant: the test needs fixing
 
 
 @dataclass
@@ -80,7 +83,47 @@ def _problems(result: LessonResult, allowed: set[Status]) -> str:
 TRANSPORTS = {"direct": None, "remote": "local"}
 
 
-def run_both(course: Course, lesson: Lesson, folder: Path, options: RunOptions):
+class Workers:
+    """A warm worker for each thread of verify's pool: starting Python and importing torch
+    was most of a mutant's check, and a worker does it once, then forks a child per run
+    (`learn check`'s own machinery). Where forking is not safe, a fresh interpreter."""
+
+    def __init__(self, course: Course) -> None:
+        self.course = course
+        self._mine = threading.local()
+        self._started: list[Runs] = []
+        self._lock = threading.Lock()
+
+    def run(self, lesson: Lesson, folder: Path, options: RunOptions) -> LessonResult:
+        runner = getattr(self._mine, "runner", None)
+        if runner is None:
+            runner = self._mine.runner = make_runner(self.course, lesson)
+            with self._lock:
+                self._started.append(runner)
+        try:
+            return runner.run(lesson, folder, options)
+        except WorkerGone:  # a worker that died takes no verdict with it: run afresh
+            self._mine.runner = None
+            return run_lesson(self.course, lesson, folder, options)
+
+    def close(self) -> None:
+        for runner in self._started:
+            runner.close()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_both(
+    course: Course,
+    lesson: Lesson,
+    folder: Path,
+    options: RunOptions,
+    workers: Workers | None = None,
+):
     """The lesson's results for `folder` under each transport, by transport name."""
     results = {}
     for name, remote in TRANSPORTS.items():
@@ -88,7 +131,13 @@ def run_both(course: Course, lesson: Lesson, folder: Path, options: RunOptions):
         env.pop("LEARN_REMOTE", None)
         if remote:
             env["LEARN_REMOTE"] = remote
-        results[name] = run_lesson(course, lesson, folder, replace(options, env=env))
+        mine = replace(options, env=env)
+        found = (
+            workers.run(lesson, folder, mine)
+            if workers
+            else run_lesson(course, lesson, folder, mine)
+        )
+        results[name] = found
     return results
 
 
@@ -107,8 +156,10 @@ def agree(lesson: Lesson, what: str, results: dict[str, LessonResult]) -> Check:
                  "; ".join(differ[:5]))  # fmt: skip
 
 
-def check_solutions(course: Course, lesson: Lesson, options: RunOptions) -> list[Check]:
-    results = run_both(course, lesson, course.solutions_dir, options)
+def check_solutions(
+    course: Course, lesson: Lesson, options: RunOptions, workers: Workers | None = None
+) -> list[Check]:
+    results = run_both(course, lesson, course.solutions_dir, options, workers)
     checks = []
     for name, result in results.items():
         problems = _problems(result, {Status.PASSED, Status.NOT_RUN})
@@ -118,7 +169,9 @@ def check_solutions(course: Course, lesson: Lesson, options: RunOptions) -> list
     return [*checks, agree(lesson, "solutions", results)]
 
 
-def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Check]:
+def check_stubs(
+    course: Course, lesson: Lesson, options: RunOptions, workers: Workers | None = None
+) -> list[Check]:
     """Grade the stubs as generated, in a folder of their own: exercises/ may hold a
     learner's work (that the stubs match it is the sync check's business)."""
     with tempfile.TemporaryDirectory(prefix="learn-stubs-") as tmp:
@@ -126,7 +179,7 @@ def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Che
             copy = Path(tmp) / path.relative_to(course.exercises_dir)
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_text(text, encoding="utf-8")
-        results = run_both(course, lesson, Path(tmp), options)
+        results = run_both(course, lesson, Path(tmp), options, workers)
     checks = [
         Check(lesson.id, f"stubs are all 'not started' ({name})", not problems, problems)
         for name, result in results.items()
@@ -150,7 +203,9 @@ def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Che
     ]
 
 
-def check_mutant(course: Course, mutant: mutation.Mutant, options: RunOptions) -> MutantOutcome:
+def check_mutant(
+    course: Course, mutant: mutation.Mutant, options: RunOptions, workers: Workers | None = None
+) -> MutantOutcome:
     """Caught when a test rejects it under every transport."""
     lesson = course.lesson(mutant.lesson)
     with tempfile.TemporaryDirectory(prefix="learn-mutant-") as tmp:
@@ -158,7 +213,11 @@ def check_mutant(course: Course, mutant: mutation.Mutant, options: RunOptions) -
         copy = mutation.patched_solutions(course, lesson, patches, Path(tmp))
         # One rejecting test is enough: stop at the first (the rest report "crashed").
         fail_fast = replace(options, pytest_args=(*options.pytest_args, "-x"))
-        results = run_both(course, lesson, copy, fail_fast)
+        results = run_both(course, lesson, copy, fail_fast, workers)
+    faults = [t for r in results.values() for t in r.tests if t.status is Status.TEST_ERROR]
+    if faults:  # a test that breaks on wrong code has not judged it: the test needs fixing
+        first = faults[0]
+        return MutantOutcome(mutant, False, fault=f"{first.test}: {first.message[:300]}")
     by = {name: _rejected_by(result) for name, result in results.items()}
     missed = [name for name, found in by.items() if not found]
     if missed:
@@ -176,12 +235,14 @@ def _rejected_by(result: LessonResult) -> str:
     return ", ".join(sorted({t.test.split("::")[-1] for t in rejected})[:3])
 
 
-def check_variant(course: Course, variant: variants.Variant, options: RunOptions) -> VariantOutcome:
+def check_variant(
+    course: Course, variant: variants.Variant, options: RunOptions, workers: Workers | None = None
+) -> VariantOutcome:
     """Accepted when every test passes under every transport: full marks."""
     lesson = course.lesson(variant.lesson)
     with tempfile.TemporaryDirectory(prefix="learn-variant-") as tmp:
         copy = mutation.patched_solutions(course, lesson, variant.modules, Path(tmp), whole=True)
-        results = run_both(course, lesson, copy, options)
+        results = run_both(course, lesson, copy, options, workers)
     by = {name: _marked_down(result) for name, result in results.items()}
     # transports that marked it down alike are named together
     rejected = {text: [n for n, t in by.items() if t == text] for text in by.values() if text}
@@ -225,18 +286,18 @@ def verify(
         )
     )
     progress(report.checks[-1])
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with Workers(course) as workers, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = []
         for lesson in lessons:
             jobs_for_lesson = [
-                pool.submit(check_solutions, course, lesson, options),
-                pool.submit(check_stubs, course, lesson, options),
+                pool.submit(check_solutions, course, lesson, options, workers),
+                pool.submit(check_stubs, course, lesson, options, workers),
                 *(
-                    pool.submit(check_mutant, course, m, options)
+                    pool.submit(check_mutant, course, m, options, workers)
                     for m in mutation.find(course, lesson)
                 ),
                 *(
-                    pool.submit(check_variant, course, v, options)
+                    pool.submit(check_variant, course, v, options, workers)
                     for v in variants.find(course, lesson)
                 ),
             ]
