@@ -157,6 +157,21 @@ def test_shards_split_a_class_round_robin():
         grading.select_shard(subs, (4, 3))
 
 
+def test_shards_are_balanced_by_expected_time():
+    """Two slow submissions (a hang each) never share a shard while others are quick."""
+    subs = [grading.Submission(name, Path(name), None) for name in "abcdefgh"]
+    expected = {name: 10.0 for name in "abcdefgh"} | {"a": 300.0, "b": 290.0}
+    shares = [grading.select_shard(subs, (i, 2), expected) for i in (1, 2)]
+    assert [[s.name for s in share] for share in shares] == [["a", "d", "f", "h"],
+                                                             ["b", "c", "e", "g"]]  # fmt: skip
+    assert sorted(s.name for share in shares for s in share) == list("abcdefgh")
+    # Unknown times: a submission's lessons count, and one without any next to nothing.
+    layout = grading.Layout(Path("x"), {"lesson1": "lesson1", "lesson5": "lesson5"})
+    two = [grading.Submission(n, Path(n), layout) for n in "pq"]
+    shares = [grading.select_shard([*two, *subs[:4]], (i, 2)) for i in (1, 2)]
+    assert [[s.name for s in share] for share in shares] == [["a", "c", "p"], ["b", "d", "q"]]
+
+
 def test_safe_names_never_collide_or_escape():
     assert grading.safe_name("alice") == "alice"
     odd = grading.safe_name("../../etc/passwd")

@@ -141,6 +141,12 @@ def limit_options(function):
 )
 @click.option("--shard", metavar="I/N", help="Grade only the I-th of N shares of the class.")
 @click.option(
+    "--balance-from",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="An earlier run's OUT: --shard shares the class by the times it took there "
+    "(default: by the lessons each submission has). Give every shard the same one.",
+)
+@click.option(
     "--format",
     "extra",
     multiple=True,
@@ -201,6 +207,7 @@ def run(
     tests: Path | None,
     jobs: int,
     shard: str | None,
+    balance_from: Path | None,
     extra: tuple[str, ...],
     force: bool,
     only: tuple[str, ...],
@@ -243,6 +250,7 @@ def run(
         tests=tests,
         jobs=max(1, jobs),
         shard=grading.parse_shard(shard),
+        balance_from=balance_from,
         formats=tuple(extra),
         force=force,
         only=list(only),

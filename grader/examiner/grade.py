@@ -94,6 +94,7 @@ class GradeOptions:
     single: bool | None = None  # SUBMISSIONS is one submission; None: see find_submissions
     students: Path | None = None  # students.csv: submission -> id, email (the gradebook)
     policy: deadline.Policy | None = None  # a deadline and late days: see deadline.py
+    balance_from: Path | None = None  # an earlier run's OUT: shards balanced by its times
 
 
 @dataclass
@@ -240,23 +241,47 @@ def on_time(
             sub = Submission(sub.name, sub.folder, None)
         elif version.folder != sub.folder:
             found = _as_submission(version.folder, sub.name, ids, lessons)
-            sub = (
-                replace(found, folder=sub.folder)
-                if found
-                else Submission(sub.name, sub.folder, None)
-            )
+            sub = replace(found or Submission(sub.name, sub.folder, None), folder=sub.folder)
         chosen.append(replace(sub, version=version))
-    return chosen  # fmt: skip
+    return chosen
 
 
-def select_shard(subs: list[Submission], shard: tuple[int, int] | None) -> list[Submission]:
-    """Round robin over the submissions sorted by name: shard i of n (1-based)."""
+def select_shard(
+    subs: list[Submission], shard: tuple[int, int] | None, expected: dict[str, float] | None = None
+) -> list[Submission]:
+    """Shard i of n (1-based): the submissions dealt out longest expected first, each to
+    the share with the least expected time so far (ties by name, so every shard's run
+    deals alike). With nothing known, every lesson a submission has counts the same."""
     if not shard:
         return subs
     i, n = shard
     if not 1 <= i <= n:
         raise CourseError(f"--shard {i}/{n}: I must be between 1 and N")
-    return [s for k, s in enumerate(sorted(subs, key=lambda s: s.name)) if k % n == i - 1]
+    cost = {s.name: (expected or {}).get(s.name, _lesson_count(s)) for s in subs}
+    loads = [0.0] * n
+    mine = []
+    for sub in sorted(subs, key=lambda s: (-cost[s.name], s.name)):
+        share = loads.index(min(loads))
+        loads[share] += cost[sub.name]
+        if share == i - 1:
+            mine.append(sub)
+    return sorted(mine, key=lambda s: s.name)
+
+
+def _lesson_count(sub: Submission) -> float:
+    """A submission's expected time, in lessons: one without any takes next to none."""
+    if sub.flat:
+        return 1.0
+    return float(len(sub.layout.folders)) if sub.layout and sub.layout.folders else 0.1
+
+
+def expected_times(folder: Path | None) -> dict[str, float]:
+    """--balance-from: each submission's grading time in an earlier run's results."""
+    if folder is None:
+        return {}
+    if not folder.is_dir():
+        raise CourseError(f"--balance-from: no such folder: {shown(str(folder))}")
+    return {name: max(g.seconds, 0.01) for name, g in collect([folder]).items()}
 
 
 def select_only(subs: list[Submission], names: list[str]) -> list[Submission]:
@@ -371,7 +396,8 @@ def grade(
     if options.tests is not None and not options.tests.is_dir():
         raise CourseError(f"--tests: no such folder: {options.tests}")
     found = find_submissions(submissions, course, lessons, options.single)
-    subs = select_shard(select_only(found, options.only), options.shard)
+    expected = expected_times(options.balance_from)
+    subs = select_shard(select_only(found, options.only), options.shard, expected)
     with tempfile.TemporaryDirectory(prefix="learn-versions-") as versions:
         subs = on_time(subs, course, lessons, options, Path(versions))
         report = _grade(course, submissions, found, subs, lessons, options, on_start, on_done)
