@@ -265,7 +265,7 @@ def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
             m = item.mutant
             mark = "[green]caught[/]" if item.caught else "[red]SURVIVED[/]"
             if item.fault:
-                mark = "[red]TEST ERROR[/]"
+                mark = "[red]TEST FAULT[/]"
             console.print(
                 f"  {mark} {m.lesson}/{m.module}/{m.name}: {escape(m.description)}"
                 f"  [dim]{escape(item.fault or item.by)}[/]"
