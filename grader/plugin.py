@@ -241,8 +241,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     outcome = _outcomes.setdefault(item.nodeid, {"status": Status.PASSED, "message": ""})
     outcome["duration"] = outcome.get("duration", 0.0) + call.duration
-    if report.capstdout or report.capstderr:  # each phase's report holds all so far
-        outcome["output"] = _bounded(report.capstdout + report.capstderr)
+    printed = report.capstdout + report.capstderr  # each phase's report holds all so far
+    place = sandbox()
+    if place is not None and call.when == "call":  # the submission printed over there
+        outcome["remote_output"] = place.printed()
+    printed += outcome.get("remote_output", "")
+    if printed:
+        outcome["output"] = _bounded(printed)
     if outcome["status"] is not Status.PASSED:
         return report  # the first problem (setup before call before teardown) wins
     if report.skipped:
@@ -261,6 +266,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 def pytest_runtest_logfinish(nodeid: str, location: tuple) -> None:
     outcome = _outcomes.pop(nodeid, {"status": Status.CRASHED, "message": ""})
+    outcome.pop("remote_output", None)  # already in "output"
     _emit({"event": "result", "test": nodeid, **outcome, "status": outcome["status"].value})
 
 

@@ -49,6 +49,7 @@ POLL = 0.05  # seconds between looks at the sandbox's CPU clock while waiting
 # The lesson's budget is looked at no more often than this: a look reads /proc, which
 # would double the judge's cost of a round trip.
 LESSON_CHECK = 0.02  # seconds
+PRINTED = 8 << 10  # bytes of what a submission printed during a test, kept for its feedback
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 RELEASE_BATCH = 512  # handles the judge dropped, released in one request
 
@@ -611,6 +612,7 @@ class Sandbox(Link):
         self._cpu_spent = 0.0  # by the sandbox processes that have ended
         self._base_cpu = 0.0  # the running one's, once it was up
         self._next_check = 0.0  # monotonic time of the next look at the lesson's budget
+        self._printed_from = 0  # where in its output the test's printing began
 
     # -- process
 
@@ -632,6 +634,7 @@ class Sandbox(Link):
         self._selector.register(self._in, selectors.EVENT_READ)
         self._buffer = b""
         self._cpu_start = 0.0
+        self._printed_from = 0
         self._ask_safely("apply", "repr", None)  # up: a test's time starts now
         self._cpu_start = self._base_cpu = self._cpu()
 
@@ -697,9 +700,19 @@ class Sandbox(Link):
         return spent > self.lesson_limit or late
 
     def new_test(self, cpu_limit: float) -> None:
-        """A test begins: its CPU budget starts now."""
+        """A test begins: its CPU budget starts now, and what it prints from here on."""
         self.cpu_limit = cpu_limit
         self._cpu_start = self._cpu() if self.process is not None else 0.0
+        self._printed_from = os.fstat(self._output.fileno()).st_size if self.process else 0
+
+    def printed(self) -> str:
+        """What the submission printed since the test began (its first PRINTED bytes),
+        for the learner's feedback as `learn check` shows it: text, never a verdict."""
+        if self.process is None:
+            return ""
+        fd = self._output.fileno()
+        size = os.fstat(fd).st_size - self._printed_from
+        return os.pread(fd, min(size, PRINTED), self._printed_from).decode("utf-8", "replace")
 
     # -- transport
 

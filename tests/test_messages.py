@@ -192,3 +192,15 @@ def test_an_error_of_the_tests_own_is_never_the_learners(course, toy):
         for name in ("test_an_attribute_of_the_learners_object",
                      "test_a_call_with_the_arguments_of_the_contract"):  # fmt: skip
             assert by[name].status is Status.ERROR, (transport, by[name])
+
+
+def test_what_the_code_printed_is_shown_under_either_transport(course, toy):
+    from grader.authoring.verify import run_both
+    from grader.runner import RunOptions
+
+    toy.write_ops("def double(x):\n    return 2 * x\n\n\ndef halve(x):\n    print('half of', x)\n"
+                  "    return x\n")  # fmt: skip
+    results = run_both(course, course.lesson("toy"), toy.root / "exercises", RunOptions())
+    for transport, result in results.items():
+        halve = next(t for t in result.tests if t.exercise == "halve")
+        assert halve.output == "half of 8", (transport, halve)
