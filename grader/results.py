@@ -92,7 +92,10 @@ class ExerciseResult:
 
     @property
     def first_problem(self) -> TestResult | None:
-        return next((t for t in self.tests if t.status is self.status), None)
+        """The problem to show: of the tests in the most urgent state, one that names its
+        section first (a test written for one mistake says most), else the first."""
+        worst = [t for t in self.tests if t.status is self.status]
+        return next((t for t in worst if t.section), worst[0] if worst else None)
 
     @property
     def score(self) -> float:
