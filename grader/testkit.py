@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,6 +251,11 @@ def theirs(exc: BaseException) -> bool:
         return bool(flagged)
     if learner_location(exc):
         return True
+    if isinstance(exc, TypeError):  # `2 * v` where their Value has no __rmul__, ...
+        message = str(exc)[:300]
+        return bool(_TYPE_NAMED.search(message)) and bool(
+            set(_QUOTED.findall(message)) & _learner_classes()
+        )
     if isinstance(exc, AttributeError):
         owner = getattr(exc, "obj", None)
         if not isinstance(owner, ModuleType):
@@ -258,6 +264,25 @@ def theirs(exc: BaseException) -> bool:
         target = os.environ.get("LEARN_TARGET")
         return bool(where and target and _relative_to(where, target) is not None)
     return False
+
+
+# The types a TypeError names: "unsupported operand type(s) for *: 'int' and 'Value'",
+# "bad operand type for unary -: 'Value'", "'Value' object is not iterable".
+_TYPE_NAMED = re.compile(r"operand type|' object is not")
+_QUOTED = re.compile(r"'(\w+)'")
+
+
+def _learner_classes() -> set[str]:
+    """Names of the classes defined in the learner's modules imported so far."""
+    target = os.environ.get("LEARN_TARGET")
+    if not target:
+        return set()
+    names = set()
+    for module in list(sys.modules.values()):
+        where = getattr(module, "__file__", None)
+        if where and _relative_to(where, target) is not None:
+            names |= {k for k, v in vars(module).items() if isinstance(v, type)}
+    return names
 
 
 def learner_location(exc: BaseException) -> str:

@@ -204,3 +204,23 @@ def test_what_the_code_printed_is_shown_under_either_transport(course, toy):
     for transport, result in results.items():
         halve = next(t for t in result.tests if t.exercise == "halve")
         assert halve.output == "half of 8", (transport, halve)
+
+
+def test_an_operator_their_class_lacks_is_their_error(course, toy):
+    """`2 * v` in a test, where their class has no __rmul__: the TypeError is raised in
+    the test's line, but names their class: theirs, in either transport."""
+    from grader.authoring.verify import run_both
+    from grader.results import Status
+    from grader.runner import RunOptions
+
+    (toy.root / "grader" / "tests" / "toy" / "test_ops.py").write_text(
+        "import pytest\n\nfrom grader.testkit import exercise_module\n\n"
+        'ops = exercise_module("toy.ops")\n\n\n@pytest.mark.exercise("double")\n'
+        "def test_scaled():\n    assert (2 * ops.Box(1)).value == 2\n"
+    )
+    toy.write_ops("class Box:\n    def __init__(self, value):\n        self.value = value\n")
+    results = run_both(course, course.lesson("toy"), toy.root / "exercises", RunOptions())
+    for transport, result in results.items():
+        (test,) = result.tests
+        assert test.status is Status.ERROR, (transport, test)
+        assert "unsupported operand" in test.message
