@@ -2,10 +2,11 @@
 
 The reference solutions pass; the stubs are in sync and show every test "not started";
 every test grades an exercise of the catalogue; every mutant (a known-wrong
-implementation) is rejected by at least one test; and every variant (a correct one in
-another style) gets full marks. Each of these holds under both
-transports (the learner's code in the test process, or in a sandbox process of its own
-as `learn grade` runs it), with the same result for every test.
+implementation) is rejected by at least one test (by exactly the ones it names, if it
+names them); and every variant (a correct one in another style) gets full marks. Each
+of these holds under both transports (the learner's code in the test process, or in a
+sandbox process of its own as `learn grade` runs it), with the same result for every
+test.
 """
 
 from __future__ import annotations
@@ -38,7 +39,12 @@ class MutantOutcome:
     mutant: mutation.Mutant
     caught: bool
     by: str = ""
+    astray: str = ""  # how the tests that rejected it differ from the ones it names
     fault: str = ""  # a test's own error on it: the test needs fixing
+
+    @property
+    def ok(self) -> bool:
+        return self.caught and not self.astray and not self.fault
 
 
 @dataclass
@@ -58,7 +64,7 @@ class Report:
     def ok(self) -> bool:
         return (
             all(c.ok for c in self.checks)
-            and all(m.caught for m in self.mutants)
+            and all(m.ok for m in self.mutants)
             and all(v.accepted for v in self.variants)
         )
 
@@ -207,33 +213,55 @@ def check_mutant(
     course: Course, mutant: mutation.Mutant, options: RunOptions, workers: Workers | None = None
 ) -> MutantOutcome:
     """Caught when a test rejects it under every transport, and no test broke on it with
-    an error of its own."""
+    an error of its own. A mutant that names the only tests that may reject it runs
+    through every test, and must be rejected by exactly those: a mistake that costs
+    other tests too makes them fail for its reason."""
     lesson = course.lesson(mutant.lesson)
+    only = mutant.only
     with tempfile.TemporaryDirectory(prefix="learn-mutant-") as tmp:
         patches = {mutant.module: mutant.path}
         copy = mutation.patched_solutions(course, lesson, patches, Path(tmp))
-        # One rejecting test is enough: stop at the first (the rest report "crashed").
-        fail_fast = replace(options, pytest_args=(*options.pytest_args, "-x"))
-        results = run_both(course, lesson, copy, fail_fast, workers)
+        # Else one rejecting test is enough: stop at the first (the rest report "crashed").
+        stop = () if only else ("-x",)
+        results = run_both(
+            course,
+            lesson,
+            copy,
+            replace(options, pytest_args=(*options.pytest_args, *stop)),
+            workers,
+        )
     faults = [t for r in results.values() for t in r.tests if t.status is Status.TEST_ERROR]
     if faults:  # a test that breaks on wrong code has not judged it: the test needs fixing
         first = faults[0]
         return MutantOutcome(mutant, False, fault=f"{first.test}: {first.message[:300]}")
-    by = {name: _rejected_by(result) for name, result in results.items()}
+    by = {name: _rejected_by(result, stopped=not only) for name, result in results.items()}
     missed = [name for name, found in by.items() if not found]
     if missed:
         return MutantOutcome(mutant, False, f"not rejected ({', '.join(missed)})")
-    return MutantOutcome(mutant, True, by["direct"])
+    shown = ", ".join(by["direct"][:3])
+    if not only:
+        return MutantOutcome(mutant, True, shown)
+    astray = []
+    for name, found in by.items():
+        functions = {test.split("[")[0] for test in found}
+        astray += [f"also rejected by {t} ({name})" for t in sorted(functions - only)]
+        astray += [f"not rejected by {t} ({name})" for t in sorted(only - functions)]
+    if astray:
+        return MutantOutcome(
+            mutant, True, shown, f"it names {', '.join(sorted(only))}: " + "; ".join(astray[:6])
+        )
+    return MutantOutcome(mutant, True, f"{shown}, and no other test")
 
 
-def _rejected_by(result: LessonResult) -> str:
-    """The tests that rejected a mutant ("" when none did)."""
+def _rejected_by(result: LessonResult, stopped: bool) -> list[str]:
+    """The tests that rejected a mutant, by name (none when none did). In a run `stopped`
+    at the first failure, the tests after it report "crashed": those count only alone."""
     if result.error:
-        return ""
-    rejected = [
-        t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN, Status.CRASHED)
-    ] or [t for t in result.tests if t.status is Status.CRASHED]
-    return ", ".join(sorted({t.test.split("::")[-1] for t in rejected})[:3])
+        return []
+    rejected = [t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN)]
+    if stopped:
+        rejected = [t for t in rejected if t.status is not Status.CRASHED] or rejected
+    return sorted({t.test.split("::")[-1] for t in rejected})
 
 
 def check_variant(
