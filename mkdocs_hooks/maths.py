@@ -21,6 +21,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from htmlkit import div_end  # beside this hook
 from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.maths")
@@ -115,15 +116,6 @@ def typeset_html(fragment: str, delimiters, where: str) -> str:
     return "".join(out)
 
 
-def _div_end(content: str, start: int) -> int:
-    depth = 0
-    for tag in re.finditer(r"<(/?)div\b[^>]*>", content[start:]):
-        depth += -1 if tag[1] else 1
-        if depth == 0:
-            return start + tag.end()
-    return len(content)
-
-
 def typeset_page(body: str, where: str) -> str:
     """Every formula of the page typeset: arithmatex blocks and markdown cells."""
 
@@ -136,7 +128,7 @@ def typeset_page(body: str, where: str) -> str:
     for cell in _MARKDOWN_CELL.finditer(body):
         if cell.start() < at:
             continue
-        end = _div_end(body, cell.start())
+        end = div_end(body, cell.start())
         pieces += [body[at : cell.end()], typeset_html(body[cell.end() : end], DOLLARS, where)]
         at = end
     return "".join(pieces) + body[at:]

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
+from htmlkit import div_end  # beside this hook
 from PIL import Image
 
 from grader import course as course_mod
@@ -267,16 +268,6 @@ def _figure_link(data: bytes, alt: str, folder: Path, size: dict, scheme: str) -
 # -- folded plotting code, quieter focus stops --------------------------------------------
 
 
-def _div_end(content: str, start: int) -> int:
-    """The index just after the </div> that closes the <div> opening at `start`."""
-    depth = 0
-    for tag in re.finditer(r"<(/?)div\b[^>]*>", content[start:]):
-        depth += -1 if tag[1] else 1
-        if depth == 0:
-            return start + tag.end()
-    return len(content)
-
-
 _PLOT_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*\bcelltag_plot\b[^"]*"[^>]*\bid=')
 _INPUT = '<div class="jp-Cell-inputWrapper" tabindex="0">'
 
@@ -287,7 +278,7 @@ def fold_plot_cells(content: str) -> str:
         start = content.find(_INPUT, cell.start())
         if start < 0:
             continue
-        end = _div_end(content, start)
+        end = div_end(content, start)
         content = (
             f'{content[:start]}<details class="plot-code"><summary>Show the plotting code'
             f"</summary>{content[start:end]}</details>{content[end:]}"
