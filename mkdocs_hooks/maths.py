@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from htmlkit import div_end  # beside this hook
+from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.maths")
@@ -38,7 +39,13 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>|<!--.*?-->", re.S)
 
 @cache
 def _katex():
-    from py_mini_racer import MiniRacer
+    try:
+        from py_mini_racer import MiniRacer
+    except ImportError:
+        raise PluginError(
+            "the maths is typeset with mini-racer, which is not installed: "
+            "pip install -c constraints.txt -e '.[site]'"
+        ) from None
 
     engine = MiniRacer()
     docs = Path(__file__).resolve().parents[1] / "docs"
