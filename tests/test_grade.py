@@ -22,6 +22,7 @@ from grader import course as course_mod
 from grader.course import CourseError
 from grader.examiner import formats, processes
 from grader.examiner import grade as grading
+from grader.examiner import sandbox as sandbox_mod
 from grader.examiner.formats import Graded
 from grader.examiner.host import Limits
 from grader.results import LessonResult, Outcome, Status, TestResult
@@ -373,18 +374,48 @@ def test_with_process_limits_only_the_judge_still_decides(toy, tmp_path, case, s
     """--isolation none (a machine that allows nothing more): a forgery inside the
     submission's process changes nothing, since the judge never runs in it; rewriting the
     judge's own files (possible where both run as one user) forfeits the lesson, and
-    the next submission is judged by the tests as they were."""
+    the next submission is judged by the tests as they were. One submission at a time
+    (--jobs 2 notwithstanding): graded beside it, the honest one would be judged by the
+    rewritten tests, or lose them while they are written anew."""
     course = course_mod.load(toy.root)
     folder = tmp_path / "class"
     shutil.copytree(ADVERSARIAL / case, folder / case)
     shutil.copytree(ADVERSARIAL / "honest", folder / "zz_honest")
-    report = grading.grade(course, folder, options(tmp_path / "out", isolation="none", jobs=1))
+    report = grading.grade(course, folder, options(tmp_path / "out", isolation="none", jobs=2))
     graded = {g.submission: g.lessons[0] for g in report.graded}
     lesson = graded[case]
     assert lesson.score == score
     assert (lesson.outcome is Outcome.FORGED) is forged
     assert graded["zz_honest"].score == 4 and not graded["zz_honest"].flags
     assert "namespaces: none" in lesson.isolation
+    assert any(w.startswith("one submission at a time, not 2") for w in report.warnings)
+
+
+def test_a_cache_the_grader_cannot_read_is_passed_over(tmp_path, monkeypatch):
+    """A submission that runs as the grader's own user can leave a folder of mode 000
+    (or a file) where the grader keeps hypothesis's tables: every later run still starts,
+    with tables built for it alone."""
+    built = []
+
+    def build(storage):
+        (storage / "unicode_data").mkdir(parents=True)
+        built.append(storage)
+
+    monkeypatch.setattr(sandbox_mod, "_build_tables", build)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    sandbox_mod.hypothesis_tables(tmp_path / "first")  # builds the cache, then copies it
+    assert built[0].parent == tmp_path / "cache" / "learn-grade"
+    assert (tmp_path / "first" / "unicode_data").is_dir()
+    planted = tmp_path / "cache" / "learn-grade"
+    if os.geteuid() == 0:  # root passes a mode of 000 by: a file where the folder was
+        shutil.rmtree(planted)
+        planted.write_text("planted")
+    os.chmod(planted, 0)
+    try:
+        sandbox_mod.hypothesis_tables(tmp_path / "later")
+    finally:
+        os.chmod(planted, 0o700)
+    assert built[-1] == tmp_path / "later" and (tmp_path / "later" / "unicode_data").is_dir()
 
 
 # ---------------------------------------------------------------------- formats
@@ -802,37 +833,16 @@ def test_a_killed_gradings_copies_are_swept_by_the_next(tmp_path, monkeypatch):
         os.close(held)
 
 
-# Processes that leave the sandbox in a session of their own with an empty environment
-# (no marker to find them by), each forking the next and exiting, as a student on a
-# machine without sandbox users would try.
-CHAIN = """
-import os
-import shutil
-
-SLEEP = shutil.which("sleep")
-
-
-def double(x):
-    if os.fork() == 0:
-        os.setsid()
-        for _ in range(8):
-            if os.fork():
-                os._exit(0)
-        os.execve(SLEEP, ["sleep", "315.151"], {})
-    return 2 * x
-
-
-def halve(x):
-    return x / 2
-"""
-
-
 def test_without_a_sandbox_user_nothing_outlives_the_grading(toy, tmp_path):
+    """Processes that leave in sessions of their own, the last ones with an empty
+    environment (no marker to find them by), each forking the next and exiting."""
     course = course_mod.load(toy.root)
-    folder = roster(toy, {"ann": CHAIN})
+    folder = tmp_path / "class"
+    shutil.copytree(ADVERSARIAL / "orphans", folder / "ann")
     report = grading.grade(course, folder, options(tmp_path / "out", isolation="none"))
     assert scores(report) == {"ann": 4}
-    assert [pid for pid in processes.proc_entries() if b"315.151" in cmdline(pid)] == []
+    sleeps = (b"313.131", b"314.141", b"315.151")
+    assert [p for p in processes.proc_entries() if any(s in cmdline(p) for s in sleeps)] == []
 
 
 def cmdline(pid: int) -> bytes:

@@ -448,7 +448,7 @@ def _grade(course, submissions, found, subs, lessons, options, on_start, on_done
             report.setup_seconds = time.monotonic() - setup
             report.isolation = sandbox.stamp()
             report.warnings = list(sandbox.host.warnings)
-            finished = _run_pool(sandbox, todo, lessons, jobs, out, options)
+            finished = _run_pool(sandbox, todo, lessons, sandbox.slots, out, options)
             try:
                 for graded in finished:
                     results[graded.submission] = graded
