@@ -472,20 +472,30 @@ def _may_match(selectors: str, classes: set[str]) -> bool:
     return False
 
 
-def used_css(css: str, classes: set[str]) -> str:
-    """The rules of `css` that can match: a selector whose classes all occur in `classes`
-    (or that names none); @media and @supports are trimmed inside, other @-rules kept."""
+def _map_rules(css: str, rule) -> list[str]:
+    """Each style rule of `css` through `rule(prelude, body)` (what replaces it; "" drops
+    it), inside @media and @supports too; statements and other @-rules are kept."""
     out = []
     for prelude, body in _blocks(css):
         if body is None:
             out.append(prelude + ";")
         elif prelude.startswith(("@media", "@supports")):
-            inner = used_css(body, classes)
+            inner = "\n".join(_map_rules(body, rule))
             if inner:
                 out.append(f"{prelude}{{{inner}}}")
-        elif prelude.startswith("@") or _may_match(prelude, classes):
+        elif prelude.startswith("@"):
             out.append(f"{prelude}{{{body}}}")
-    return "\n".join(out)
+        elif kept := rule(prelude, body):
+            out.append(kept)
+    return out
+
+
+def used_css(css: str, classes: set[str]) -> str:
+    """The rules of `css` that can match: a selector whose classes all occur in `classes`
+    (or that names none); @media and @supports are trimmed inside, other @-rules kept."""
+    return "\n".join(
+        _map_rules(css, lambda prelude, body: f"{prelude}{{{body}}}" * _may_match(prelude, classes))
+    )
 
 
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
@@ -533,22 +543,12 @@ def _reads(css: str) -> set[str]:
 
 
 def _without(css: str, unread) -> str:
-    out: list[str] = []
-    for prelude, body in _blocks(css):
-        if body is None:
-            out.append(prelude + ";")
-        elif prelude.startswith(("@media", "@supports")):
-            inner = _without(body, unread)
-            if inner:
-                out.append(f"{prelude}{{{inner}}}")
-        elif prelude.startswith("@"):
-            out.append(f"{prelude}{{{body}}}")
-        else:
-            kept = [d for d in _declarations(body) if not unread(_property(d))]
-            if kept:
-                out.append(f"{prelude}{{{';'.join(kept)}}}")
+    def rule(prelude: str, body: str) -> str:
+        kept = [d for d in _declarations(body) if not unread(_property(d))]
+        return f"{prelude}{{{';'.join(kept)}}}" if kept else ""
+
     # An identical rule earlier in the sheet changes nothing: keep the last.
-    return "\n".join(reversed(dict.fromkeys(reversed(out))))
+    return "\n".join(reversed(dict.fromkeys(reversed(_map_rules(css, rule)))))
 
 
 def without_unused_variables(css: str, elsewhere: str) -> str:
