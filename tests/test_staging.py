@@ -165,6 +165,7 @@ def test_the_review_reads_every_staged_file_with_the_tokenizer(tmp_path):
         'MARK = "#"; import subprocess\n'  # a `#` in a string: still code
         "x = 1  # subprocess, in a comment only\n"
         "known_line = eval('1')\n"
+        "model.eval()  # a torch module's evaluation mode, not Python's eval\n"
     )
     (lesson / "payload.txt").write_text("import grader\n")  # run by runpy: scanned too
     (lesson / "notes.md").write_text("# Notes\n\nnot Python at all: 'unclosed\n")

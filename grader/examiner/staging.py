@@ -57,7 +57,7 @@ SUSPICIOUS = re.compile(
     r"gc\.get_(?:objects|referrers)|inspect\.(?:stack|currentframe|getouterframes)|ctypes|"
     r"os\.(?:fork|forkpty|setsid|_exit|write|fdopen|dup2?|kill|killpg|exec\w*|spawn\w*)|"
     r"subprocess|multiprocessing|socket|signal\.|atexit|/proc/|builtins|__builtins__|"
-    r"importlib|__import__|runpy|exec|eval|solutions)\b",
+    r"importlib|__import__|runpy|(?<!\.)exec|(?<!\.)eval|solutions)\b",  # not model.eval()
     re.IGNORECASE,
 )
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
