@@ -43,10 +43,20 @@ def random_tensor(shape, seed: int, dtype=torch.float64, device="cpu", scale=1.0
     return values.to(dtype=usable(dtype, device), device=device)
 
 
-def expect_same(got: Called, expected: torch.Tensor, tolerance=TOLERANCE) -> None:
-    """expect_tensor_close with the (rtol, atol) that `tolerance` gives the expected dtype."""
+def magnitude(*tensors: torch.Tensor) -> float:
+    """The largest finite absolute value in the inputs: a correct computation in another
+    order may round at that size (testkit.ROUNDINGS), whatever the size of its answer."""
+    finite = [t.detach().abs()[torch.isfinite(t)] for t in tensors]
+    return max((float(f.max()) for f in finite if f.numel()), default=0.0)
+
+
+def expect_same(
+    got: Called, expected: torch.Tensor, tolerance=TOLERANCE, magnitude: float = 0.0
+) -> None:
+    """expect_tensor_close with the (rtol, atol) that `tolerance` gives the expected dtype,
+    widened to the roundings of inputs of `magnitude` (see `magnitude`)."""
     rtol, atol = tolerance[expected.dtype]
-    expect_tensor_close(got, expected, rtol=rtol, atol=atol)
+    expect_tensor_close(got, expected, rtol=rtol, atol=atol, magnitude=magnitude)
 
 
 @contextmanager
