@@ -59,6 +59,15 @@ def expect_same(
     expect_tensor_close(got, expected, rtol=rtol, atol=atol, magnitude=magnitude)
 
 
+def first_optimizer() -> None:
+    """Shipped: torch's first optimiser made. It imports torch._dynamo, a one-off cost of
+    seconds (tens on a busy machine) to pay before a test's time limit starts, where the
+    learner's code runs: not inside whichever test first runs their torch.optim.SGD."""
+    import torch
+
+    torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+
+
 @contextmanager
 def forbidden(fn: Any, rule: str, names: list[tuple[Any, str, str]]) -> Iterator[None]:
     """While the block runs, each (owner, attribute, label) raises an AssertionError that
