@@ -264,9 +264,13 @@ def dev_verify(lessons: tuple[str, ...], jobs: int) -> None:
         elif isinstance(item, verify.MutantOutcome):
             m = item.mutant
             mark = "[green]caught[/]" if item.caught else "[red]SURVIVED[/]"
+            if item.astray:
+                mark = "[red]CAUGHT ELSEWHERE[/]"
+            if item.fault:
+                mark = "[red]TEST FAULT[/]"
             console.print(
                 f"  {mark} {m.lesson}/{m.module}/{m.name}: {escape(m.description)}"
-                f"  [dim]{escape(item.by)}[/]"
+                f"  [dim]{escape(item.fault or item.astray or item.by)}[/]"
             )
         elif isinstance(item, verify.VariantOutcome):
             v = item.variant

@@ -12,16 +12,18 @@ import os
 import re
 import signal
 import time
+import traceback
 from pathlib import Path
 
 import pytest
 
 from grader.results import Status
 from grader.runner import wall_limit
-from grader.testkit import learner_location, sandbox
+from grader.testkit import learner_location, sandbox, theirs
 
 SHRINK_SHARE = 0.3  # of a property test's time limit, for hypothesis to shrink a failure
 OUTPUT_LINES = 20  # of what a test printed, kept with its result
+TEST_FRAMES = 6  # of a test's own error's traceback, shown with it
 NO_GPU = "needs a CUDA or MPS device, and this machine has neither"
 
 _outcomes: dict[str, dict] = {}
@@ -239,8 +241,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     outcome = _outcomes.setdefault(item.nodeid, {"status": Status.PASSED, "message": ""})
     outcome["duration"] = outcome.get("duration", 0.0) + call.duration
-    if report.capstdout or report.capstderr:  # each phase's report holds all so far
-        outcome["output"] = _bounded(report.capstdout + report.capstderr)
+    printed = report.capstdout + report.capstderr  # each phase's report holds all so far
+    place = sandbox()
+    if place is not None and call.when == "call":  # the submission printed over there
+        outcome["remote_output"] = place.printed()
+    printed += outcome.get("remote_output", "")
+    if printed:
+        outcome["output"] = _bounded(printed)
     if outcome["status"] is not Status.PASSED:
         return report  # the first problem (setup before call before teardown) wins
     if report.skipped:
@@ -259,6 +266,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 def pytest_runtest_logfinish(nodeid: str, location: tuple) -> None:
     outcome = _outcomes.pop(nodeid, {"status": Status.CRASHED, "message": ""})
+    outcome.pop("remote_output", None)  # already in "output"
     _emit({"event": "result", "test": nodeid, **outcome, "status": outcome["status"].value})
 
 
@@ -327,7 +335,17 @@ def classify(exc: BaseException) -> tuple[Status, str, str]:
         where = f"{Path(exc.filename or '?').name}, line {exc.lineno}"
         return Status.ERROR, f"SyntaxError in your code ({where}): {exc.msg}", location
     message = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if not theirs(exc):
+        return Status.TEST_ERROR, _join(message, _test_fault(exc)), location
     return Status.ERROR, _tidy(_join(message, notes)), location
+
+
+def _test_fault(exc: BaseException) -> str:
+    """What a course writer needs to find a test's own error: where it was raised (file,
+    line and function only: a hidden test's source is not for the learner to read)."""
+    frames = traceback.extract_tb(exc.__traceback__)[-TEST_FRAMES:]
+    lines = [f"  {Path(*Path(f.filename).parts[-3:])}:{f.lineno} in {f.name}" for f in frames]
+    return "\n".join(["the test itself raised this, not your code: please report it", *lines])
 
 
 def _authored(message: str) -> str:

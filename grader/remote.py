@@ -41,7 +41,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from grader.testkit import ExerciseModule, import_fresh, learner_location, target_dir
+from grader.testkit import ExerciseModule, import_fresh, learner_location, target_dir, theirs
 
 KINDS = ("q", "t", "ok", "err")  # a question, a request told (no answer), two answers
 MAX_MESSAGE = 64 << 20  # bytes in one message from the sandbox
@@ -49,6 +49,7 @@ POLL = 0.05  # seconds between looks at the sandbox's CPU clock while waiting
 # The lesson's budget is looked at no more often than this: a look reads /proc, which
 # would double the judge's cost of a round trip.
 LESSON_CHECK = 0.02  # seconds
+PRINTED = 8 << 10  # bytes of what a submission printed during a test, kept for its feedback
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 RELEASE_BATCH = 512  # handles the judge dropped, released in one request
 
@@ -86,6 +87,8 @@ BUILTIN_ERRORS = {
 class ProtocolError(Exception):
     """The sandbox sent something that is not a message of this protocol."""
 
+    learn_theirs = True  # only the submission's code can make its process do that
+
 
 class SandboxDied(BaseException):
     """The submission's process ended (or was ended) during a request. A BaseException:
@@ -95,6 +98,8 @@ class SandboxDied(BaseException):
 
 class Gone(Exception):
     """A handle into a sandbox that has since been restarted."""
+
+    learn_theirs = True  # the submission's process died or hung in an earlier test
 
 
 # ----------------------------------------------------------------------------- codec
@@ -314,12 +319,14 @@ def _tensor_from(body: Any) -> Any:
 
 
 def describe(exc: BaseException) -> dict:
-    """An exception as data: its type, its message, where in the learner's code."""
+    """An exception as data: its type, its message, where in the learner's code, and
+    whether their code is to blame (a test's own fault is reported as one)."""
     try:
         message = str(exc)
     except Exception:  # a message that cannot be shown is no message
         message = ""
     data = {"type": type(exc).__name__, "message": message, "where": learner_location(exc)}
+    data["theirs"] = theirs(exc)
     if isinstance(exc, SyntaxError):
         data["syntax"] = [Path(exc.filename or "?").name, exc.lineno or 0, exc.msg or ""]
     return data
@@ -338,6 +345,7 @@ def rebuild(data: Any) -> Exception:
     else:
         exc = _named_error(name)(message)
     exc.learn_location = _str(data.get("where", ""))
+    exc.learn_theirs = data.get("theirs") is True
     return exc
 
 
@@ -604,6 +612,7 @@ class Sandbox(Link):
         self._cpu_spent = 0.0  # by the sandbox processes that have ended
         self._base_cpu = 0.0  # the running one's, once it was up
         self._next_check = 0.0  # monotonic time of the next look at the lesson's budget
+        self._printed_from = 0  # where in its output the test's printing began
 
     # -- process
 
@@ -625,6 +634,7 @@ class Sandbox(Link):
         self._selector.register(self._in, selectors.EVENT_READ)
         self._buffer = b""
         self._cpu_start = 0.0
+        self._printed_from = 0
         self._ask_safely("apply", "repr", None)  # up: a test's time starts now
         self._cpu_start = self._base_cpu = self._cpu()
 
@@ -690,9 +700,19 @@ class Sandbox(Link):
         return spent > self.lesson_limit or late
 
     def new_test(self, cpu_limit: float) -> None:
-        """A test begins: its CPU budget starts now."""
+        """A test begins: its CPU budget starts now, and what it prints from here on."""
         self.cpu_limit = cpu_limit
         self._cpu_start = self._cpu() if self.process is not None else 0.0
+        self._printed_from = os.fstat(self._output.fileno()).st_size if self.process else 0
+
+    def printed(self) -> str:
+        """What the submission printed since the test began (its first PRINTED bytes),
+        for the learner's feedback as `learn check` shows it: text, never a verdict."""
+        if self.process is None:
+            return ""
+        fd = self._output.fileno()
+        size = os.fstat(fd).st_size - self._printed_from
+        return os.pread(fd, min(size, PRINTED), self._printed_from).decode("utf-8", "replace")
 
     # -- transport
 

@@ -18,6 +18,7 @@ STYLE = {
     Status.FAILED: ("✘ failed", "red"),
     Status.NOT_STARTED: ("○ not started", "dim"),
     Status.ERROR: ("‼ error in your code", "magenta"),
+    Status.TEST_ERROR: ("‼ error in the test", "bold magenta"),
     Status.TIMED_OUT: ("⧗ timed out", "yellow"),
     Status.OUT_OF_MEMORY: ("▲ out of memory", "yellow"),
     Status.CRASHED: ("☠ crashed", "bold red"),
@@ -66,7 +67,7 @@ def problem_text(lesson: Lesson, exercise: ExerciseResult, indent: str = "") -> 
             text.append(f"\n{indent}your code printed:", style="dim")
             text.append("".join(f"\n{indent}  {line}" for line in problem.output.splitlines()))
     known = {e.name: e for e in lesson.exercises}
-    if exercise.name in known and exercise.status is not Status.NOT_RUN:
+    if exercise.name in known and exercise.status not in (Status.NOT_RUN, Status.TEST_ERROR):
         section = problem.section or known[exercise.name].section
         text.append(f"\n{indent}read: {read_command(lesson, section)}", style="dim italic")
     return text

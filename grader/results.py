@@ -12,6 +12,7 @@ class Status(StrEnum):
     FAILED = "failed"
     NOT_STARTED = "not started"
     ERROR = "error"
+    TEST_ERROR = "error in the test"  # the test itself raised: the course's fault, not theirs
     TIMED_OUT = "timed out"
     OUT_OF_MEMORY = "out of memory"
     CRASHED = "crashed"
@@ -36,6 +37,7 @@ URGENCY = (
     Status.ERROR,
     Status.FAILED,
     Status.NOT_STARTED,
+    Status.TEST_ERROR,  # below what the learner can act on: they cannot fix the test
     Status.PASSED,
     Status.NOT_RUN,
 )
@@ -90,7 +92,10 @@ class ExerciseResult:
 
     @property
     def first_problem(self) -> TestResult | None:
-        return next((t for t in self.tests if t.status is self.status), None)
+        """The problem to show: of the tests in the most urgent state, one that names its
+        section first (a test written for one mistake says most), else the first."""
+        worst = [t for t in self.tests if t.status is self.status]
+        return next((t for t in worst if t.section), worst[0] if worst else None)
 
     @property
     def score(self) -> float:

@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,7 @@ class ExerciseModule:
         except ModuleNotFoundError as exc:
             if exc.name and self._name.startswith(exc.name):
                 path = Path(folder, *self._name.split(".")).with_suffix(".py")
-                raise FileNotFoundError(f"{path} is missing") from None
+                raise blame(FileNotFoundError(f"{path} is missing")) from None
             raise
 
     def _remote(self, place: Any) -> Any:
@@ -57,8 +58,10 @@ class ExerciseModule:
         try:
             return getattr(module, attr) if place is None else place.lookup(module, attr)
         except AttributeError:
-            raise AttributeError(
-                f"{self._name.replace('.', '/')}.py has no {attr!r}: keep the names of the stub"
+            raise blame(
+                AttributeError(
+                    f"{self._name.replace('.', '/')}.py has no {attr!r}: keep the names of the stub"
+                )
             ) from None
 
 
@@ -70,7 +73,7 @@ def import_fresh(name: str, stand_ins: dict[str, ModuleType]) -> ModuleType:
         sys.path.insert(0, str(folder))
     path = Path(folder, *name.split(".")).with_suffix(".py")
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing")
+        raise blame(FileNotFoundError(f"{path} is missing"))
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     saved = {key: sys.modules.get(key) for key in [*stand_ins, name]}
@@ -229,6 +232,57 @@ def expect_tensor_close(
             f"expected {expected[index].item()!r}, got {got[index].item()!r})\n"
             f"  expected {show(expected)}\n  got      {show(got)}"
         )
+
+
+def blame(exc: E) -> E:
+    """Mark an error the tests raise on the learner's behalf (a file or a name missing)."""
+    exc.learn_theirs = True
+    return exc
+
+
+def theirs(exc: BaseException) -> bool:
+    """Whether the learner's code is to blame for `exc`, rather than the test that was
+    running: it went through their code, came out of a call the test made on it, or names
+    an attribute their object lacks. Anything else is a fault of the test itself."""
+    if any(note.startswith("raised by ") for note in getattr(exc, "__notes__", ())):
+        return True
+    flagged = getattr(exc, "learn_theirs", None)  # decided where the error was raised
+    if flagged is not None:
+        return bool(flagged)
+    if learner_location(exc):
+        return True
+    if isinstance(exc, TypeError):  # `2 * v` where their Value has no __rmul__, ...
+        message = str(exc)[:300]
+        return bool(_TYPE_NAMED.search(message)) and bool(
+            set(_QUOTED.findall(message)) & _learner_classes()
+        )
+    if isinstance(exc, AttributeError):
+        owner = getattr(exc, "obj", None)
+        if not isinstance(owner, ModuleType):
+            owner = sys.modules.get(type(owner).__module__)
+        where = getattr(owner, "__file__", None)
+        target = os.environ.get("LEARN_TARGET")
+        return bool(where and target and _relative_to(where, target) is not None)
+    return False
+
+
+# The types a TypeError names: "unsupported operand type(s) for *: 'int' and 'Value'",
+# "bad operand type for unary -: 'Value'", "'Value' object is not iterable".
+_TYPE_NAMED = re.compile(r"operand type|' object is not")
+_QUOTED = re.compile(r"'(\w+)'")
+
+
+def _learner_classes() -> set[str]:
+    """Names of the classes defined in the learner's modules imported so far."""
+    target = os.environ.get("LEARN_TARGET")
+    if not target:
+        return set()
+    names = set()
+    for module in list(sys.modules.values()):
+        where = getattr(module, "__file__", None)
+        if where and _relative_to(where, target) is not None:
+            names |= {k for k, v in vars(module).items() if isinstance(v, type)}
+    return names
 
 
 def learner_location(exc: BaseException) -> str:

@@ -17,6 +17,9 @@ mkdocs-jupyter turns each jupytext notebook into a page and executes it (with
 - the page works offline: the MathJax and mermaid loaders the notebook template
   points at a CDN are removed (maths is typeset by the KaTeX copy in
   docs/assets/vendor), and the build fails if any other remote script remains;
+- each figure is also drawn for Material's dark palette, by the kernel that executes
+  the lesson (mkdocs_hooks/dark_figures.py); the page gets both (data-dark-png on the
+  figure's <img>, made into files by mkdocs_hooks/pages.py), the download only one;
 - the ~600 kB of notebook CSS the template inlines in every page goes to one shared,
   cacheable stylesheet, with JupyterLab's dark variables for Material's dark palette;
 - search indexes the lesson text by section, without prompts, copy buttons or
@@ -44,6 +47,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePath
 
+import dark_figures  # beside this hook: run in each kernel, for the dark palette's figures
 import jupytext
 import nbformat
 from jupyter_client.manager import KernelManager
@@ -183,6 +187,7 @@ def _preprocess(self, nb, resources=None, km=None):
     if job is not None and job.result is not None:
         nb = job.result
     else:
+        self.extra_arguments = [*self.extra_arguments, f"--IPKernelApp.exec_lines={_INSTALL}"]
         nb, resources = _original_preprocess(self, nb, resources, km)
     if job is not None:
         job.result = nb
@@ -202,6 +207,11 @@ def _execute(job: Job, settings: dict, km: KernelManager | None = None) -> None:
             km.shutdown_kernel(now=True)
 
 
+DARK_FIGURES = Path(dark_figures.__file__).resolve()
+# Run by the kernel before the first cell, binding no name the lesson could see.
+_INSTALL = f"__import__('runpy').run_path({str(DARK_FIGURES)!r})['install'](get_ipython())"
+
+
 def _settings() -> dict:
     plugin = state.jupyter
     assert plugin is not None
@@ -210,7 +220,10 @@ def _settings() -> dict:
         "allow_errors": plugin.config["allow_errors"],
         "store_widget_state": True,
         # Quiet the kernel's warning that its local TCP sockets are not encrypted.
-        "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
+        "extra_arguments": [
+            "--IPKernelApp.log_level=ERROR",
+            f"--IPKernelApp.exec_lines={_INSTALL}",
+        ],
     }
 
 
@@ -402,8 +415,10 @@ def _job(file) -> Job:
     if lesson is not None:
         nb = with_exercises(nb, lesson)
     key, cached_page = _cache_key(source)
+    # The generated cells and the kernel's figure code make the notebook too.
     added = hashlib.sha256(
         json.dumps([c.source for c in nb.cells if GENERATED in c.metadata]).encode()
+        + DARK_FIGURES.read_bytes()
     ).hexdigest()[:16]
     executed = state.cache_dir / EXECUTED_DIR / f"{key}-{added}.ipynb"
     if cached_page is not None and cached_page.exists() and not executed.exists():
@@ -446,11 +461,37 @@ def offline(body: str) -> str:
     return body.replace(_MERMAID_END, "")
 
 
+_PNG_SRC = re.compile(r'<img\b[^>]*?\bsrc="data:image/png;base64,([^"]+)"')
+
+
+def _compact(base64: str) -> str:
+    return "".join(base64.split())
+
+
+def with_dark_figures(content: str, nb: nbformat.NotebookNode | None) -> str:
+    """Each figure's <img> with its dark twin from the executed notebook, if it has one."""
+    twins = {
+        _compact(out.data["image/png"]): _compact(out.data[dark_figures.DARK_PNG])
+        for cell in (nb.cells if nb else [])
+        for out in cell.get("outputs", [])
+        if dark_figures.DARK_PNG in out.get("data", {}) and "image/png" in out.data
+    }
+
+    def attach(img: re.Match) -> str:
+        twin = twins.get(_compact(img[1]))
+        return f'{img[0]} data-dark-png="{twin}"' if twin else img[0]
+
+    return _PNG_SRC.sub(attach, content)
+
+
 def on_page_content(content, page, config, files):
     job = state.jobs.get(str(Path(page.file.abs_src_path).resolve()))
     if job is None:
         return content
-    content = offline(content)
+    nb = job.result
+    if nb is None and job.executed.exists():  # rendered from mkdocs-jupyter's cache
+        nb = nbformat.read(job.executed, as_version=4)
+    content = with_dark_figures(offline(content), nb)
     for match in _STYLE.finditer(content):
         state.styles.setdefault(match[1].strip())
     content = _STYLE.sub("", content)
@@ -668,6 +709,9 @@ def course_modules(nb: nbformat.NotebookNode, root: Path) -> dict[str, str | Non
 def standalone(nb: nbformat.NotebookNode, root: Path) -> nbformat.NotebookNode:
     """A copy of the executed `nb` that runs in an empty folder: modules and kernelspec."""
     nb = copy.deepcopy(nb)
+    for cell in nb.cells:  # the dark twins of the figures are the site's
+        for out in cell.get("outputs", []):
+            out.get("data", {}).pop(dark_figures.DARK_PNG, None)
     nb.metadata.setdefault("kernelspec", dict(KERNELSPEC))
     nb.metadata.setdefault("language_info", {"name": "python"})
     found = course_modules(nb, root)

@@ -3,7 +3,9 @@
 - each figure becomes a file beside its page (cacheable, loaded lazily, in 256
   colours) instead of base64 inside the HTML, with the alt text its code cell gives
   it (below), a link that opens it at full size, and a size the page never shrinks
-  below legibility (a narrower screen scrolls it sideways instead);
+  below legibility (a narrower screen scrolls it sideways instead); a figure also
+  drawn for the dark palette becomes two, one shown in each (the hidden one is never
+  fetched: it is lazy and not displayed);
 - code cells tagged `plot` (`# %% tags=["plot"]`) are folded behind a "Show the
   plotting code" button; the downloaded notebook keeps them as they are;
 - a card at the top of each lesson: reading time, what you will write, the exercises
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
+from htmlkit import div_end  # beside this hook
 from PIL import Image
 
 from grader import course as course_mod
@@ -226,12 +229,26 @@ def smaller_png(data: bytes, name: str) -> bytes:
     return smaller
 
 
+_DARK_TWIN = re.compile(r'\bdata-dark-png="([^"]+)"')
+
+
 def _figure(image: re.Match, alt: str, folder: Path) -> str:
-    data = base64.b64decode(image[1])
+    """The figure as a link to its file around an <img>; two of them, one shown in each
+    palette, where the figure was also drawn for the dark one (mkdocs_hooks/lessons.py)."""
+    size = dict(_ATTR.findall(image[0]))
+    twin = _DARK_TWIN.search(image[0])
+    if twin is None:
+        return _figure_link(base64.b64decode(image[1]), alt, folder, size, "")
+    return "".join(
+        _figure_link(base64.b64decode(data), alt, folder, size, f" nb-figure--{scheme}")
+        for data, scheme in ((image[1], "light"), (twin[1], "dark"))
+    )
+
+
+def _figure_link(data: bytes, alt: str, folder: Path, size: dict, scheme: str) -> str:
     file = f"{hashlib.sha256(data).hexdigest()[:16]}.png"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / file).write_bytes(smaller_png(data, file))
-    size = dict(_ATTR.findall(image[0]))
     pixels, dpi = _png_facts(data)
     width = int(size.get("width", pixels))
     height = int(size.get("height", 0)) or None
@@ -240,7 +257,7 @@ def _figure(image: re.Match, alt: str, folder: Path) -> str:
     src = f"{FIGURES}/{file}"
     dims = f'width="{width}"' + (f' height="{height}"' if height else "")
     return (
-        f'<a class="nb-figure" href="{src}" style="--figure-width: {width}px; '
+        f'<a class="nb-figure{scheme}" href="{src}" style="--figure-width: {width}px; '
         f'--figure-min: {math.floor(width * MIN_SCALE)}px" '
         f'title="Open the figure at full size">'
         f'<img src="{src}" alt="{html.escape(alt)}" {dims} loading="lazy" decoding="async"'
@@ -249,16 +266,6 @@ def _figure(image: re.Match, alt: str, folder: Path) -> str:
 
 
 # -- folded plotting code, quieter focus stops --------------------------------------------
-
-
-def _div_end(content: str, start: int) -> int:
-    """The index just after the </div> that closes the <div> opening at `start`."""
-    depth = 0
-    for tag in re.finditer(r"<(/?)div\b[^>]*>", content[start:]):
-        depth += -1 if tag[1] else 1
-        if depth == 0:
-            return start + tag.end()
-    return len(content)
 
 
 _PLOT_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*\bcelltag_plot\b[^"]*"[^>]*\bid=')
@@ -271,7 +278,7 @@ def fold_plot_cells(content: str) -> str:
         start = content.find(_INPUT, cell.start())
         if start < 0:
             continue
-        end = _div_end(content, start)
+        end = div_end(content, start)
         content = (
             f'{content[:start]}<details class="plot-code"><summary>Show the plotting code'
             f"</summary>{content[start:end]}</details>{content[end:]}"
@@ -465,20 +472,102 @@ def _may_match(selectors: str, classes: set[str]) -> bool:
     return False
 
 
-def used_css(css: str, classes: set[str]) -> str:
-    """The rules of `css` that can match: a selector whose classes all occur in `classes`
-    (or that names none); @media and @supports are trimmed inside, other @-rules kept."""
+def _map_rules(css: str, rule) -> list[str]:
+    """Each style rule of `css` through `rule(prelude, body)` (what replaces it; "" drops
+    it), inside @media and @supports too; statements and other @-rules are kept."""
     out = []
     for prelude, body in _blocks(css):
         if body is None:
             out.append(prelude + ";")
         elif prelude.startswith(("@media", "@supports")):
-            inner = used_css(body, classes)
+            inner = "\n".join(_map_rules(body, rule))
             if inner:
                 out.append(f"{prelude}{{{inner}}}")
-        elif prelude.startswith("@") or _may_match(prelude, classes):
+        elif prelude.startswith("@"):
             out.append(f"{prelude}{{{body}}}")
-    return "\n".join(out)
+        elif kept := rule(prelude, body):
+            out.append(kept)
+    return out
+
+
+def used_css(css: str, classes: set[str]) -> str:
+    """The rules of `css` that can match: a selector whose classes all occur in `classes`
+    (or that names none); @media and @supports are trimmed inside, other @-rules kept."""
+    return "\n".join(
+        _map_rules(css, lambda prelude, body: f"{prelude}{{{body}}}" * _may_match(prelude, classes))
+    )
+
+
+_VAR = re.compile(r"var\(\s*(--[\w-]+)")
+
+
+def _declarations(body: str) -> list[str]:
+    """The declarations of a rule's body, split at the semicolons outside quotes and
+    brackets (a data: URI holds semicolons of its own)."""
+    parts, depth, quote, start = [], 0, "", 0
+    for at, char in enumerate(body):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == ";" and depth == 0:
+            parts.append(body[start:at])
+            start = at + 1
+    parts.append(body[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _property(declaration: str) -> str:
+    return declaration.split(":", 1)[0].strip()
+
+
+def _reads(css: str) -> set[str]:
+    """The custom properties that the rules of `css` read, other than from one another."""
+    found = set()
+    for prelude, body in _blocks(css):
+        if body is None:
+            continue
+        if prelude.startswith(("@media", "@supports")):
+            found |= _reads(body)
+        elif prelude.startswith("@"):  # @keyframes, @font-face: whatever they name
+            found.update(_VAR.findall(body))
+        else:
+            for declaration in _declarations(body):
+                if not _property(declaration).startswith("--"):
+                    found.update(_VAR.findall(declaration))
+    return found
+
+
+def _without(css: str, unread) -> str:
+    def rule(prelude: str, body: str) -> str:
+        kept = [d for d in _declarations(body) if not unread(_property(d))]
+        return f"{prelude}{{{';'.join(kept)}}}" if kept else ""
+
+    # An identical rule earlier in the sheet changes nothing: keep the last.
+    return "\n".join(reversed(dict.fromkeys(reversed(_map_rules(css, rule)))))
+
+
+def without_unused_variables(css: str, elsewhere: str) -> str:
+    """`css` without the custom properties (`--name: value`) that nothing reads: not its
+    own rules, not `elsewhere` (the site's other styles and pages), not a custom
+    property that is read in turn. Identical rules are kept once."""
+    values: dict[str, list[str]] = {}
+    for declaration in _declarations(re.sub(r"[{}]", ";", css)):
+        name = _property(declaration)
+        if name.startswith("--"):
+            values.setdefault(name, []).append(declaration)
+    read = _reads(css) | set(_VAR.findall(elsewhere))
+    pending = list(read)
+    while pending:
+        for value in values.get(pending.pop(), []):
+            new = set(_VAR.findall(value)) - read
+            read |= new
+            pending += new
+    return _without(css, lambda name: name.startswith("--") and name not in read)
 
 
 def on_post_build(config):
@@ -487,7 +576,15 @@ def on_post_build(config):
     if not css.exists():
         return
     classes = {"jupyter-wrapper"}
+    elsewhere = []
     for page in site.rglob("*.html"):
-        for attr in _CLASS_ATTR.findall(page.read_text(encoding="utf-8")):
+        text = page.read_text(encoding="utf-8")
+        elsewhere.append(text)
+        for attr in _CLASS_ATTR.findall(text):
             classes.update(attr.split())
-    css.write_text(used_css(css.read_text(encoding="utf-8"), classes) + "\n", encoding="utf-8")
+    for other in site.joinpath("assets").rglob("*.css"):
+        if other != css:
+            elsewhere.append(other.read_text(encoding="utf-8"))
+    trimmed = used_css(css.read_text(encoding="utf-8"), classes)
+    trimmed = without_unused_variables(trimmed, "\n".join(elsewhere))
+    css.write_text(trimmed + "\n", encoding="utf-8")

@@ -57,7 +57,7 @@ def test_the_summary_shows_a_students_text_and_runs_none_of_it():
 def test_the_csv_holds_no_formula_and_no_control_character():
     rows = list(csv.reader(io.StringIO(formats.grades_csv(hostile()))))
     evil = next(row for row in rows if row[1] == "toy" and row[0] != "ann")
-    submission, *_, flags, error = evil
+    submission, *_, flags, error, _days_late, _deduction = evil
     assert submission == "'=HYPERLINK(1)\n[31m"
     assert error.startswith("'-2+3") and flags.startswith("review: toy/ops.py:1")
     assert formats.csv_cell("@SUM(1)") == "'@SUM(1)" and formats.csv_cell("+1") == "'+1"
@@ -72,3 +72,20 @@ def test_gradescope_gets_strict_json_shown_as_text():
     json.loads(text, strict=True)
     assert data["output_format"] == data["test_output_format"] == "text"
     assert data["tests"][0]["output"].startswith("a: failed\nexpected 1, got [31m")
+
+
+def test_the_summary_lists_the_tests_own_errors_for_whoever_keeps_them():
+    fault = TestResult(
+        "tests/toy/test_ops.py::test_b", "double", 1.0, Status.TEST_ERROR,
+        "IndexError: list index out of range\nthe test itself raised this, not your code",
+    )  # fmt: skip
+    graded = [
+        Graded(name, [LessonResult("toy", name, [fault])]) for name in ("ann", "bo")
+    ] + hostile()
+    text = formats.summary_markdown(graded)
+    section = text.split("## Errors in the tests\n\n")[1].split("\n\n")[1].splitlines()
+    assert section == [
+        "- tests/toy/test\\_ops.py::test\\_b in 2 submission(s): IndexError: list index out of "
+        "range"
+    ]
+    assert "## Errors in the tests" not in formats.summary_markdown(hostile())

@@ -22,6 +22,7 @@ from grader import course as course_mod
 from grader.course import CourseError
 from grader.examiner import formats, processes
 from grader.examiner import grade as grading
+from grader.examiner import sandbox as sandbox_mod
 from grader.examiner.formats import Graded
 from grader.examiner.host import Limits
 from grader.results import LessonResult, Outcome, Status, TestResult
@@ -155,6 +156,21 @@ def test_shards_split_a_class_round_robin():
             grading.parse_shard(bad)
     with pytest.raises(CourseError):
         grading.select_shard(subs, (4, 3))
+
+
+def test_shards_are_balanced_by_expected_time():
+    """Two slow submissions (a hang each) never share a shard while others are quick."""
+    subs = [grading.Submission(name, Path(name), None) for name in "abcdefgh"]
+    expected = {name: 10.0 for name in "abcdefgh"} | {"a": 300.0, "b": 290.0}
+    shares = [grading.select_shard(subs, (i, 2), expected) for i in (1, 2)]
+    assert [[s.name for s in share] for share in shares] == [["a", "d", "f", "h"],
+                                                             ["b", "c", "e", "g"]]  # fmt: skip
+    assert sorted(s.name for share in shares for s in share) == list("abcdefgh")
+    # Unknown times: a submission's lessons count, and one without any next to nothing.
+    layout = grading.Layout(Path("x"), {"lesson1": "lesson1", "lesson5": "lesson5"})
+    two = [grading.Submission(n, Path(n), layout) for n in "pq"]
+    shares = [grading.select_shard([*two, *subs[:4]], (i, 2)) for i in (1, 2)]
+    assert [[s.name for s in share] for share in shares] == [["a", "c", "p"], ["b", "d", "q"]]
 
 
 def test_safe_names_never_collide_or_escape():
@@ -358,18 +374,48 @@ def test_with_process_limits_only_the_judge_still_decides(toy, tmp_path, case, s
     """--isolation none (a machine that allows nothing more): a forgery inside the
     submission's process changes nothing, since the judge never runs in it; rewriting the
     judge's own files (possible where both run as one user) forfeits the lesson, and
-    the next submission is judged by the tests as they were."""
+    the next submission is judged by the tests as they were. One submission at a time
+    (--jobs 2 notwithstanding): graded beside it, the honest one would be judged by the
+    rewritten tests, or lose them while they are written anew."""
     course = course_mod.load(toy.root)
     folder = tmp_path / "class"
     shutil.copytree(ADVERSARIAL / case, folder / case)
     shutil.copytree(ADVERSARIAL / "honest", folder / "zz_honest")
-    report = grading.grade(course, folder, options(tmp_path / "out", isolation="none", jobs=1))
+    report = grading.grade(course, folder, options(tmp_path / "out", isolation="none", jobs=2))
     graded = {g.submission: g.lessons[0] for g in report.graded}
     lesson = graded[case]
     assert lesson.score == score
     assert (lesson.outcome is Outcome.FORGED) is forged
     assert graded["zz_honest"].score == 4 and not graded["zz_honest"].flags
     assert "namespaces: none" in lesson.isolation
+    assert any(w.startswith("one submission at a time, not 2") for w in report.warnings)
+
+
+def test_a_cache_the_grader_cannot_read_is_passed_over(tmp_path, monkeypatch):
+    """A submission that runs as the grader's own user can leave a folder of mode 000
+    (or a file) where the grader keeps hypothesis's tables: every later run still starts,
+    with tables built for it alone."""
+    built = []
+
+    def build(storage):
+        (storage / "unicode_data").mkdir(parents=True)
+        built.append(storage)
+
+    monkeypatch.setattr(sandbox_mod, "_build_tables", build)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    sandbox_mod.hypothesis_tables(tmp_path / "first")  # builds the cache, then copies it
+    assert built[0].parent == tmp_path / "cache" / "learn-grade"
+    assert (tmp_path / "first" / "unicode_data").is_dir()
+    planted = tmp_path / "cache" / "learn-grade"
+    if os.geteuid() == 0:  # root passes a mode of 000 by: a file where the folder was
+        shutil.rmtree(planted)
+        planted.write_text("planted")
+    os.chmod(planted, 0)
+    try:
+        sandbox_mod.hypothesis_tables(tmp_path / "later")
+    finally:
+        os.chmod(planted, 0o700)
+    assert built[-1] == tmp_path / "later" and (tmp_path / "later" / "unicode_data").is_dir()
 
 
 # ---------------------------------------------------------------------- formats
@@ -621,10 +667,12 @@ def test_cli_workflow_templates(toy, name, learn):
         assert "--format classroom" in grade and "GITHUB_OUTPUT" in grade
         reporter = next(s for s in steps.values() if "grading-reporter" in s.get("uses", ""))
         assert reporter["with"]["runners"] == "learn" and "LEARN_RESULTS" in reporter["env"]
-    else:  # the deadline's commit, and a row for a repository that could not be cloned
+    else:  # a row for a repository that could not be cloned, and the deadline's commit
         fetch = next(s["run"] for n, s in steps.items() if n.startswith("Fetch"))
-        assert '--before="$DEADLINE"' in fetch and 'mkdir -p "$dest"' in fetch
-        assert "--roster" in steps["Grade this shard"]["run"]
+        assert 'mkdir -p "$dest"' in fetch and "rm -rf" not in fetch  # history kept
+        shard = steps["Grade this shard"]
+        assert "--roster" in shard["run"] and "--deadline $DEADLINE" in shard["run"]
+        assert shard["env"]["DEADLINE"] == "${{ github.event.inputs.deadline }}"
 
 
 def test_a_lesson_is_graded_with_the_limits_course_toml_gives_it(toy, tmp_path):
@@ -650,11 +698,12 @@ def test_the_gradebook_has_a_row_per_student_and_a_column_per_exercise():
     assert text.startswith("\ufeff")  # Excel reads it as UTF-8
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == [
-        "submission", "id", "email", "total", "max_score", "percent", "toy", "toy double", "note",
+        "submission", "id", "email", "total", "max_score", "percent", "days_late",
+        "late_deduction_percent", "final", "toy", "toy double", "note",
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == ["ann", "zed", "ben", "cat", "dan"]
-    assert rows[1][1:7] == ["s1", "ann@example.org", "3", "3", "100", "3"]
-    assert rows[2][2] == "'=cmd()" and rows[2][-1] == "no submission" and len(rows[2]) == 9
+    assert rows[1][1:10] == ["s1", "ann@example.org", "3", "3", "100", "0", "0", "3", "3"]
+    assert rows[2][2] == "'=cmd()" and rows[2][-1] == "no submission" and len(rows[2]) == 12
     assert rows[3][-1] == "flagged for review: see summary.md"
 
 
@@ -669,7 +718,7 @@ def test_cli_students_file_feeds_the_gradebook_and_a_bad_one_is_refused(toy, tmp
     assert run.returncode == 2 and "'submission' column" in run.stderr
     assert learn(*grade, "--students", str(good), cwd=toy.root).returncode == 0
     book = (out / "gradebook.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert book[1].startswith("ann,s1,4,4,100") and book[2].startswith("bob,s2,,")
+    assert book[1].startswith("ann,s1,4,4,100,0,0,4") and book[2].startswith("bob,s2,,")
 
 
 LONG_DOUBLE = """
@@ -784,37 +833,16 @@ def test_a_killed_gradings_copies_are_swept_by_the_next(tmp_path, monkeypatch):
         os.close(held)
 
 
-# Processes that leave the sandbox in a session of their own with an empty environment
-# (no marker to find them by), each forking the next and exiting, as a student on a
-# machine without sandbox users would try.
-CHAIN = """
-import os
-import shutil
-
-SLEEP = shutil.which("sleep")
-
-
-def double(x):
-    if os.fork() == 0:
-        os.setsid()
-        for _ in range(8):
-            if os.fork():
-                os._exit(0)
-        os.execve(SLEEP, ["sleep", "315.151"], {})
-    return 2 * x
-
-
-def halve(x):
-    return x / 2
-"""
-
-
 def test_without_a_sandbox_user_nothing_outlives_the_grading(toy, tmp_path):
+    """Processes that leave in sessions of their own, the last ones with an empty
+    environment (no marker to find them by), each forking the next and exiting."""
     course = course_mod.load(toy.root)
-    folder = roster(toy, {"ann": CHAIN})
+    folder = tmp_path / "class"
+    shutil.copytree(ADVERSARIAL / "orphans", folder / "ann")
     report = grading.grade(course, folder, options(tmp_path / "out", isolation="none"))
     assert scores(report) == {"ann": 4}
-    assert [pid for pid in processes.proc_entries() if b"315.151" in cmdline(pid)] == []
+    sleeps = (b"313.131", b"314.141", b"315.151")
+    assert [p for p in processes.proc_entries() if any(s in cmdline(p) for s in sleeps)] == []
 
 
 def cmdline(pid: int) -> bytes:
@@ -822,3 +850,69 @@ def cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:  # ended while we looked
         return b""
+
+
+# ----------------------------------------------------------------- deadlines, late days
+
+
+def commit(repo: Path, source: str, when: str) -> None:
+    """The toy ops.py as `source`, committed at `when` (the student's clock)."""
+    ops = repo / "toy" / "ops.py"
+    ops.parent.mkdir(parents=True, exist_ok=True)
+    (ops.parent / "__init__.py").touch()
+    ops.write_text(source)
+    stamp = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    env = {"PATH": os.environ["PATH"], "HOME": str(repo), **stamp,
+           "GIT_AUTHOR_NAME": "s", "GIT_AUTHOR_EMAIL": "s@example.org",
+           "GIT_COMMITTER_NAME": "s", "GIT_COMMITTER_EMAIL": "s@example.org"}  # fmt: skip
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", when]):
+        subprocess.run(["git", "-C", str(repo), *args], env=env, check=True)
+
+
+def test_a_deadline_grades_each_repository_as_it_was_and_late_days_cost(toy, tmp_path):
+    course = course_mod.load(toy.root)
+    right = (toy.root / "solutions" / "toy" / "ops.py").read_text()
+    folder = tmp_path / "class"
+    commit(folder / "early", right, "2026-12-01T10:00:00+00:00")
+    commit(folder / "early", WRONG_HALVE, "2026-12-05T10:00:00+00:00")  # too late: not graded
+    commit(folder / "late", WRONG_HALVE, "2026-12-01T10:00:00+00:00")
+    commit(folder / "late", right, "2026-12-02T09:00:00+00:00")  # 1 day late (part of one)
+    commit(folder / "never", right, "2026-12-09T10:00:00+00:00")  # after the late days
+    (folder / "upload" / "toy").mkdir(parents=True)  # no repository: students.csv's time
+    (folder / "upload" / "toy" / "ops.py").write_text(right)
+    students = tmp_path / "students.csv"
+    students.write_text("submission,submitted_at\nupload,2026-12-03T12:00:00+00:00\n")
+    working = sorted((folder / "early").rglob("*"))
+    policy = grading.deadline.Policy(
+        grading.deadline.parse_time("2026-12-01T23:59:00Z", "--deadline"), 2, 10
+    )
+    report = grading.grade(
+        course, folder, options(tmp_path / "out", policy=policy, students=students)
+    )
+    got = {g.submission: (g.score, g.days_late, g.deduction, g.final_score) for g in report.graded}
+    assert got == {
+        "early": (4, 0, 0, 4),
+        "late": (4, 1, 10, 3.6),
+        "never": (0, 0, 0, 0),
+        "upload": (4, 2, 20, 3.2),
+    }
+    never = next(g for g in report.graded if g.submission == "never")
+    assert never.notes == [
+        "no commit before the deadline (2026-12-01T23:59:00+00:00) and 2 late day(s)"
+    ]
+    assert sorted((folder / "early").rglob("*")) == working  # the student's folder untouched
+    assert (folder / "early" / "toy" / "ops.py").read_text() == WRONG_HALVE
+    book = list(csv.DictReader(io.StringIO(
+        (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8-sig"))))  # fmt: skip
+    assert {r["submission"]: r["final"] for r in book} == {
+        "early": "4", "late": "3.6", "never": "0", "upload": "3.2"
+    }  # fmt: skip
+
+
+def test_cli_deadline_needs_a_time_zone_and_late_options_need_a_deadline(toy, learn):
+    roster(toy, {"ann": None})
+    grade = ("grade", "submissions", "--out", "out")
+    run = learn(*grade, "--deadline", "2026-12-01T23:59", cwd=toy.root)
+    assert run.returncode == 2 and "time zone" in run.stderr, run.stderr
+    run = learn(*grade, "--late-days", "2", cwd=toy.root)
+    assert run.returncode == 2 and "need a --deadline" in run.stderr, run.stderr

@@ -131,3 +131,96 @@ def test_the_first_screen_names_the_file_to_open_and_counts_tests(course, toy, l
     run = learn("check", "toy", cwd=toy.root)
     assert "Nothing started yet: open exercises/toy/ops.py" in run.stdout, run.stdout
     assert "(tests: 3 not started)" in run.stdout
+
+
+BLAME_TESTS = """
+import pytest
+
+from grader.testkit import call, exercise_module, expect_equal
+
+ops = exercise_module("toy.ops")
+
+
+@pytest.mark.exercise("double")
+def test_the_tests_own_arithmetic():
+    expect_equal(call(ops.double, 2), 4)
+    assert [1, 2][5] == 1  # a bug in the test: nothing the learner wrote is involved
+
+
+@pytest.mark.exercise("double")
+def test_an_attribute_of_the_learners_object():
+    assert ops.Doubler().factor == 2
+
+
+@pytest.mark.exercise("halve")
+def test_a_call_with_the_arguments_of_the_contract():
+    expect_equal(call(ops.halve, 8), 4)
+"""
+
+BLAMED = """
+def double(x):
+    return 2 * x
+
+
+class Doubler:
+    pass
+
+
+def halve():
+    return 4
+"""
+
+
+def test_an_error_of_the_tests_own_is_never_the_learners(course, toy):
+    """In either transport, a test's own exception is "error in the test", with where it
+    was raised; a missing attribute or a call the learner's code does not accept is theirs."""
+    from grader.authoring.verify import run_both
+    from grader.results import Status
+    from grader.runner import RunOptions
+
+    (toy.root / "grader" / "tests" / "toy" / "test_ops.py").write_text(BLAME_TESTS)
+    toy.write_ops(BLAMED)
+    results = run_both(course, course.lesson("toy"), toy.root / "exercises", RunOptions())
+    for transport, result in results.items():
+        by = {t.test.split("::")[-1]: t for t in result.tests}
+        own = by["test_the_tests_own_arithmetic"]
+        assert own.status is Status.TEST_ERROR, (transport, own)
+        assert own.message.startswith("IndexError: list index out of range"), own.message
+        assert "toy/test_ops.py:" in own.message and "in test_the_tests_own_arithmetic" in (
+            own.message
+        )
+        for name in ("test_an_attribute_of_the_learners_object",
+                     "test_a_call_with_the_arguments_of_the_contract"):  # fmt: skip
+            assert by[name].status is Status.ERROR, (transport, by[name])
+
+
+def test_what_the_code_printed_is_shown_under_either_transport(course, toy):
+    from grader.authoring.verify import run_both
+    from grader.runner import RunOptions
+
+    toy.write_ops("def double(x):\n    return 2 * x\n\n\ndef halve(x):\n    print('half of', x)\n"
+                  "    return x\n")  # fmt: skip
+    results = run_both(course, course.lesson("toy"), toy.root / "exercises", RunOptions())
+    for transport, result in results.items():
+        halve = next(t for t in result.tests if t.exercise == "halve")
+        assert halve.output == "half of 8", (transport, halve)
+
+
+def test_an_operator_their_class_lacks_is_their_error(course, toy):
+    """`2 * v` in a test, where their class has no __rmul__: the TypeError is raised in
+    the test's line, but names their class: theirs, in either transport."""
+    from grader.authoring.verify import run_both
+    from grader.results import Status
+    from grader.runner import RunOptions
+
+    (toy.root / "grader" / "tests" / "toy" / "test_ops.py").write_text(
+        "import pytest\n\nfrom grader.testkit import exercise_module\n\n"
+        'ops = exercise_module("toy.ops")\n\n\n@pytest.mark.exercise("double")\n'
+        "def test_scaled():\n    assert (2 * ops.Box(1)).value == 2\n"
+    )
+    toy.write_ops("class Box:\n    def __init__(self, value):\n        self.value = value\n")
+    results = run_both(course, course.lesson("toy"), toy.root / "exercises", RunOptions())
+    for transport, result in results.items():
+        (test,) = result.tests
+        assert test.status is Status.ERROR, (transport, test)
+        assert "unsupported operand" in test.message

@@ -59,3 +59,19 @@ def test_the_local_site_when_none_is_published_and_an_unknown_section_lists_them
     run, opened = run_read(course, tmp_path, "toy", "tripling")
     assert run.returncode == 2 and not opened
     assert "Halving, and why" in run.stderr
+
+
+def test_the_address_comes_from_the_catalogue_the_environment_or_mkdocs(course, monkeypatch):
+    from grader.loop.read import site_url
+
+    mkdocs = course.root / "mkdocs.yml"
+    monkeypatch.delenv("COURSE_SITE_URL", raising=False)
+    mkdocs.write_text('site_url: !ENV [COURSE_SITE_URL, "http://127.0.0.1:8000/"]\n')
+    assert site_url(course) == "", "where mkdocs serve shows the site is no published site"
+    monkeypatch.setenv("COURSE_SITE_URL", "https://host.test/dl/")
+    assert site_url(course) == "https://host.test/dl"
+    monkeypatch.delenv("COURSE_SITE_URL")
+    mkdocs.write_text('site_url: !ENV [COURSE_SITE_URL, "https://host.test/c/"]\n')
+    assert site_url(course) == "https://host.test/c"
+    mkdocs.write_text("site_url: https://host.test/plain/\n")
+    assert site_url(course) == "https://host.test/plain"

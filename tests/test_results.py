@@ -45,6 +45,19 @@ def test_an_exercise_shows_its_most_urgent_status():
     assert groups["z"].status is Status.NOT_RUN
 
 
+def test_the_problem_shown_is_the_one_a_test_written_for_it_found():
+    """`grad =` for `+=`: a broad test fails first, the one about accumulating names its
+    section; the learner reads that one, and is sent to that section."""
+    result = lesson(
+        TestResult("broad", "value", 1, Status.FAILED, "random program: r3.grad differs"),
+        TestResult("twice", "value", 1, Status.FAILED, "(a + a).backward()", section="Why"),
+    )
+    (value,) = result.exercises()
+    assert value.first_problem.test == "twice"
+    alone = lesson(TestResult("broad", "value", 1, Status.FAILED, "r3.grad differs"))
+    assert alone.exercises()[0].first_problem.test == "broad"
+
+
 def test_json_round_trip_keeps_everything():
     result = lesson(TestResult("a", "x", 1.5, Status.TIMED_OUT, "slow", "f.py:3", 2.0, "cpu"))
     result.outcome = Outcome.FORGED

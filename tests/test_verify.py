@@ -85,3 +85,24 @@ def test_a_rejected_variant_fails_verification_and_names_the_tests(toy):
     assert detail.startswith("direct and remote: 2 tests lose points"), detail
     assert "test_double_two" in detail and "test_double_negative" in detail
     assert "test_halve" not in detail
+
+
+def test_a_mutant_that_names_its_only_test_must_cost_that_test_alone(toy):
+    """A mistake that costs a second test too makes that test fail for another's reason."""
+    toy.write_stubs()
+    pin = "\n\nRejected only by: test_double_two\n"
+    add_mutant(toy, "wrong_at_two", f'"""double(2) is 5.{pin}"""\n\n\ndef double(x):\n'
+               "    return 5 if x == 2 else 2 * x\n")  # fmt: skip
+    add_mutant(
+        toy, "triples", f'"""double triples.{pin}"""\n\n\ndef double(x):\n    return 3 * x\n'
+    )
+    report = run_verify(toy)
+    outcomes = {m.mutant.name: m for m in report.mutants}
+    assert outcomes["wrong_at_two"].ok, outcomes["wrong_at_two"]
+    assert outcomes["wrong_at_two"].by == "test_double_two, and no other test"
+    triples = outcomes["triples"]
+    assert triples.caught and not triples.ok and not report.ok
+    assert triples.astray == (
+        "it names test_double_two: also rejected by test_double_negative (direct); "
+        "also rejected by test_double_negative (remote)"
+    )

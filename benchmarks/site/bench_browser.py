@@ -1,17 +1,18 @@
-"""Checking lesson 1 in the page against `learn check lesson1` in the terminal.
+"""Checking a lesson in the page against `learn check` in the terminal.
 
 Serves a built site (``--site``, else it builds one with `mkdocs build --strict`) on
-127.0.0.1, opens lesson 1 in Chromium (Playwright, the system's browser) and times:
+127.0.0.1, opens a lesson (``--lesson``, lesson 1 unless told) in Chromium (Playwright,
+the system's browser) and times:
 
 - first result: from the start of the navigation to the first check's result, the
   solution in the editor: what a reader waits for on a fresh visit (the page, Pyodide,
   the wheels, the tests);
 - warm check: each later check in the same page (Python already started);
 
-against `learn check lesson1 --path solutions --format json`, with the warm worker off
+against `learn check LESSON --path solutions --format json`, with the warm worker off
 (LEARN_WARM=0: every check starts Python) and on (its second and later checks).
 
-    .venv/bin/python benchmarks/site/bench_browser.py --repeat 5
+    .venv/bin/python benchmarks/site/bench_browser.py --repeat 5 [--lesson lesson5]
 """
 
 from __future__ import annotations
@@ -45,12 +46,14 @@ def serve(folder: Path) -> str:
     return f"http://127.0.0.1:{server.server_port}/"
 
 
-def in_browser(base: str, repeat: int) -> tuple[list[float], list[float]]:
+def in_browser(base: str, lesson: str, repeat: int) -> tuple[list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
-    solution = (ROOT / "solutions" / "lesson1" / "neuron.py").read_text(encoding="utf-8")
-    files = {"lesson1/neuron.py": solution}
-    check = "files => window.learn.check('lesson1', files, {save: false})"
+    files = {
+        f"{lesson}/{path.name}": path.read_text(encoding="utf-8")
+        for path in sorted((ROOT / "solutions" / lesson).glob("*.py"))
+    }
+    check = f"files => window.learn.check('{lesson}', files, {{save: false}})"
     first, warm = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -60,7 +63,7 @@ def in_browser(base: str, repeat: int) -> tuple[list[float], list[float]]:
         for _ in range(repeat):
             context = browser.new_context()  # nothing cached: a first visit
             page = context.new_page()
-            page.goto(base + "lessons/lesson1/", wait_until="commit")
+            page.goto(base + f"lessons/{lesson}/", wait_until="commit")
             page.wait_for_function("() => window.learn")
             result = page.evaluate(check, files)
             first.append(page.evaluate("() => performance.now()") / 1000)
@@ -73,9 +76,9 @@ def in_browser(base: str, repeat: int) -> tuple[list[float], list[float]]:
     return first, warm
 
 
-def in_terminal(repeat: int, warm_worker: bool) -> list[float]:
+def in_terminal(lesson: str, repeat: int, warm_worker: bool) -> list[float]:
     env = {**os.environ, "LEARN_WARM": "60" if warm_worker else "0"}
-    command = [LEARN, "check", "lesson1", "--path", "solutions", "--format", "json"]
+    command = [LEARN, "check", lesson, "--path", "solutions", "--format", "json"]
     times = []
     for attempt in range(repeat + warm_worker):
         started = time.perf_counter()
@@ -89,6 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="a built site (default: build one)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lesson", default="lesson1", help="one checked in the browser")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         site = args.site
@@ -98,9 +102,9 @@ def main() -> None:
             subprocess.run(build, cwd=ROOT, check=True, capture_output=True)
         if not (site / "assets" / "learn" / "course.json").is_file():
             sys.exit("this site has no in-browser checking: run python mkdocs_hooks/pyodide.py")
-        first, warm = in_browser(serve(site), args.repeat)
-    cold_terminal = in_terminal(args.repeat, warm_worker=False)
-    warm_terminal = in_terminal(args.repeat, warm_worker=True)
+        first, warm = in_browser(serve(site), args.lesson, args.repeat)
+    cold_terminal = in_terminal(args.lesson, args.repeat, warm_worker=False)
+    warm_terminal = in_terminal(args.lesson, args.repeat, warm_worker=True)
     rows = [
         ("page load to first result (browser)", first),
         ("check, Python started (browser)", warm),
@@ -108,7 +112,7 @@ def main() -> None:
         ("learn check, warm worker (terminal)", warm_terminal),
     ]
     load = os.getloadavg()[0]
-    print(f"lesson 1, solution, {args.repeat} runs each, load average {load:.1f}")
+    print(f"{args.lesson}, solution, {args.repeat} runs each, load average {load:.1f}")
     print(f"{'':40} {'median':>8} {'min':>8} {'max':>8}")
     for name, times in rows:
         median = statistics.median(times)

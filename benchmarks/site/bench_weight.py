@@ -7,8 +7,10 @@ document alone, and what Chromium fetches (response bodies, every file counted o
 when the page is opened in a 1280 x 900 window with an empty cache: on opening, and
 after scrolling to the bottom (every lazy figure loaded). Each is given as the bytes
 of the files, and gzipped as a web server would send text (HTML, CSS, JavaScript,
-JSON; images and fonts as they are). The site is served by the standard library on
-127.0.0.1; nothing else is reached.
+JSON; images and fonts as they are). A second table splits the page scrolled to the
+end by kind of file, gzipped: what weighs. --scheme dark opens the pages in the dark
+palette. The site is served by the standard library on 127.0.0.1; nothing else is
+reached.
 """
 
 from __future__ import annotations
@@ -40,20 +42,34 @@ def lesson_urls() -> list[tuple[str, str]]:
 
 
 TEXT = ("text/", "javascript", "json", "svg")
+KINDS = {  # what a file is, from its content type
+    "HTML": "text/html",
+    "CSS": "text/css",
+    "JavaScript": "javascript",
+    "JSON": "json",
+    "fonts": "font",
+    "figures": "image/",
+}
 
 
-def weigh(browser, base: str, url: str) -> dict[str, int]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def kind(content_type: str) -> str:
+    return next((name for name, marker in KINDS.items() if marker in content_type), "other")
+
+
+def weigh(browser, base: str, url: str, scheme: str) -> dict[str, int]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = context.new_page()
-    sizes: dict[str, tuple[int, int]] = {}  # url -> (bytes, bytes as sent)
+    sizes: dict[str, tuple[int, int, str]] = {}  # url -> (bytes, bytes as sent, kind)
 
     def record(response) -> None:
         try:
             body = response.body()
         except Exception:  # a redirect or an aborted fetch has no body
             return
-        text = any(kind in response.headers.get("content-type", "") for kind in TEXT)
-        sizes[response.url] = (len(body), len(gzip.compress(body)) if text else len(body))
+        content_type = response.headers.get("content-type", "")
+        text = any(marker in content_type for marker in TEXT)
+        sent = len(gzip.compress(body)) if text else len(body)
+        sizes[response.url] = (len(body), sent, kind(content_type))
 
     page.on("response", record)
     page.goto(base + url, wait_until="networkidle")
@@ -66,11 +82,15 @@ def weigh(browser, base: str, url: str) -> dict[str, int]:
         page.wait_for_timeout(20)
     page.wait_for_load_state("networkidle")
     context.close()
+    by_kind = {name: 0 for name in [*KINDS, "other"]}
+    for _, sent, what in sizes.values():
+        by_kind[what] += sent
     return {
-        "opened": sum(raw for raw, _ in opened.values()),
-        "opened_gzip": sum(sent for _, sent in opened.values()),
-        "scrolled": sum(raw for raw, _ in sizes.values()),
-        "scrolled_gzip": sum(sent for _, sent in sizes.values()),
+        "opened": sum(raw for raw, _, _ in opened.values()),
+        "opened_gzip": sum(sent for _, sent, _ in opened.values()),
+        "scrolled": sum(raw for raw, _, _ in sizes.values()),
+        "scrolled_gzip": sum(sent for _, sent, _ in sizes.values()),
+        "scrolled_gzip_by_kind": by_kind,
     }
 
 
@@ -78,6 +98,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--scheme", choices=["light", "dark"], default="light")
     args = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -91,17 +112,24 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         for lesson, url in lesson_urls():
             html = (args.site / url / "index.html").stat().st_size
-            rows[lesson] = {"html": html, **weigh(browser, base, url)}
+            rows[lesson] = {"html": html, **weigh(browser, base, url, args.scheme)}
         browser.close()
     server.shutdown()
     print("| lesson | HTML | on opening | gzipped | scrolled to the end | gzipped |")
     print("| --- | --- | --- | --- | --- | --- |")
     for lesson, row in rows.items():
-        kb = {key: f"{value / 1000:.0f}" for key, value in row.items()}
+        kb = {key: f"{value / 1000:.0f}" for key, value in row.items() if isinstance(value, int)}
         print(
             f"| {lesson} | {kb['html']} | {kb['opened']} | {kb['opened_gzip']} "
             f"| {kb['scrolled']} | {kb['scrolled_gzip']} |"
         )
+    print("\nScrolled to the end, gzipped, by kind (kB):\n")
+    kinds = [*KINDS, "other"]
+    print("| lesson | " + " | ".join(kinds) + " |")
+    print("| --- " * (len(kinds) + 1) + "|")
+    for lesson, row in rows.items():
+        split = row["scrolled_gzip_by_kind"]
+        print(f"| {lesson} | " + " | ".join(f"{split[k] / 1000:.0f}" for k in kinds) + " |")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -3,13 +3,8 @@
 #
 # In lesson 1 every neuron was a Python loop over a list of floats: fine for three
 # inputs, hopeless for a photo of 150,528 numbers. So today I learn the data structure
-# PyTorch is built on, the **tensor**: a block of numbers with a shape, in one piece of
-# memory, operated on all at once.
-#
-# The plan: axes and what they mean; shape, dtype and device; element-wise arithmetic,
-# broadcasting and the matrix product; reshaping, slicing and reducing; `exp`, `log`
-# and norms; NumPy; and a GPU. Every output below was produced when this page was
-# built.
+# PyTorch is built on, the **tensor**: an n-dimensional array of numbers, in one piece
+# of memory, operated on all at once.
 
 # %%
 import time
@@ -35,8 +30,9 @@ print(torch.__version__)
 # %% [markdown]
 # ## A box of numbers with axes
 #
-# `torch.tensor` takes nested lists; each result knows how many axes (dimensions) it
-# has and how long each one is:
+# `torch.tensor` takes nested lists. The result knows how many axes it has (`ndim`)
+# and how long each one is, outermost first (`shape`): `matrix` below is two rows of
+# three numbers. One index per axis reaches a number.
 
 # %%
 scalar = torch.tensor(3.5)
@@ -45,21 +41,13 @@ matrix = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 
 for name, t in [("scalar", scalar), ("vector", vector), ("matrix", matrix)]:
     print(f"{name:7} ndim={t.ndim}  shape={tuple(t.shape)}")
-
-# %% [markdown]
-# "Tensor" is the general word for an n-dimensional array. The shape lists the axis
-# lengths, outermost first: `matrix` is (2, 3), two rows of three numbers. One index
-# per axis reaches a number:
-
-# %%
-print(matrix[1, 2])  # row 1, column 2 (counting from 0)
-print(matrix[1, 2].item())  # .item() turns a one-number tensor into a Python float
+print(matrix[1, 2], matrix[1, 2].item())  # row 1, column 2 (from 0); .item() gives a float
 
 # %% [markdown]
 # ## What the axes mean
 #
-# The numbers do not know what they stand for; the meaning of each axis is a
-# convention. Images show it best:
+# What each axis stands for is a convention, not something the numbers know. Images
+# show it best:
 #
 # - a **grey image** is (H, W): H rows of W pixels, one brightness each;
 # - a **colour image** adds an axis for the **channels**, red, green and blue, first
@@ -119,13 +107,11 @@ def show_batch(images):
 show_batch(images)
 
 # %% [markdown]
-# Down a row changes the first index (which image), across the last three columns the
-# second (which channel); inside each square the last two pick the pixel. The yellow
-# disc is bright in red and green, not in blue: yellow light is red plus green.
-#
-# The plain average of the channels is a grey image; eyes see green brighter than
-# blue, so **luminance** weights them $0.299\,R + 0.587\,G + 0.114\,B$ instead (an
-# exercise). The average over axis 1, the channels:
+# Each row is one image (axis 0), each of the last three columns a channel (axis 1),
+# and the last two axes pick a pixel inside a square: the yellow disc is bright in red
+# and green, dark in blue. Averaging over axis 1 gives a grey image; the exercise
+# weights the channels by how bright eyes see them, the **luminance**
+# $0.299\,R + 0.587\,G + 0.114\,B$.
 
 # %%
 grey = images.mean(dim=1, keepdim=True)
@@ -135,48 +121,35 @@ print(tuple(grey.shape))  # (N, 1, H, W): still a batch of images, with one chan
 # ## Shape, dtype and device
 #
 # Every tensor also has a **dtype**, the kind of number in every cell, and a
-# **device**, the memory it lives in.
-
-# %%
-t = torch.tensor([1.0, 2.0])
-print(t.shape, t.dtype, t.device)
-print(torch.tensor([1, 2]).dtype, torch.tensor([True, False]).dtype)
-print(torch.tensor([1.0, 2.0], dtype=torch.float64).dtype)
-
-# %% [markdown]
-# Floats default to `float32` (4 bytes, about 7 digits, half of Python's `float64`),
-# integers to `int64`; GPU training often uses `float16` or `bfloat16`, 2 bytes a
-# number. `.to(dtype)` converts. When two dtypes meet, PyTorch promotes them by the
-# rules of its documentation ([type
-# promotion](https://docs.pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc)).
+# **device**, the memory it lives in: the CPU's, an NVIDIA GPU's (`cuda`) or an
+# Apple-silicon GPU's (`mps`). Floats default to `float32` (4 bytes, about 7 digits),
+# integers to `int64`; GPU training often uses the 2-byte `float16` or `bfloat16`.
+# `.to(dtype)` converts, and when two dtypes meet, PyTorch
+# [promotes](https://docs.pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc)
+# them.
 #
 # <details class="question"><summary>Predict: an int64 tensor plus a float32 tensor.
 # Which dtype comes out?</summary>
 #
-# `float32`, not `float64`. A float beats an integer, and the result only needs to be
-# big enough for the float operand. So it cannot hold every int64 exactly: float32 has
-# 24 bits of precision, and $2^{24} + 1$ comes out as $2^{24}$. Both are checked below.
+# `float32`: a float beats an integer, and the float operand sets the size. So the
+# result cannot hold every int64: with 24 bits of precision, $2^{24} + 1$ comes out as
+# $2^{24}$. Both are checked below.
 #
 # </details>
 
 # %%
+t = torch.tensor([1.0, 2.0])
+print(t.shape, t.dtype, t.device, torch.tensor([1, 2]).dtype, t.to(torch.float16))
+
 small = torch.tensor([1, 2, 3])  # int64
 print((small + torch.tensor([0.5, 0.5, 0.5])).dtype, (small / 2).dtype, (small * 2).dtype)
 print(torch.tensor([2**24 + 1]) + torch.tensor([0.0]))  # int64 + float32: not exact
-print(t.to(torch.float16), t.to(torch.int32))
-
-third = torch.tensor(1 / 3, dtype=torch.float64)
-for dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
-    print(f"{dtype!s:15} 1/3 ≈ {third.to(dtype).item():.17f}")
 
 # %% [markdown]
-# `float16` keeps three correct digits of 1/3, `bfloat16` two (for a float32-sized
-# range), `float32` seven, `float64` sixteen. The device is the CPU's memory, an NVIDIA
-# GPU (`cuda`) or an Apple-silicon GPU (`mps`); the last section comes back to it.
-#
 # ## Element-wise operations
 #
-# Arithmetic between tensors of the same shape happens cell by cell, with no loop:
+# Arithmetic between tensors of the same shape happens cell by cell, with no loop;
+# `torch.sqrt`, `torch.exp` or `torch.relu` too.
 
 # %%
 a = torch.tensor([1.0, 2.0, 3.0, 4.0])
@@ -185,18 +158,14 @@ print(a + b, a * b, a**2)
 print(a > 2.5)  # comparisons give a tensor of booleans
 
 # %% [markdown]
-# `torch.sqrt`, `torch.exp` or `torch.relu` are element-wise too. A neuron's weighted
-# sum from lesson 1 is now `(inputs * weights).sum() + bias`, run by PyTorch's
-# compiled code instead of a Python loop, and the difference is easy to feel:
+# A neuron's weighted sum from lesson 1 is now `(inputs * weights).sum()`, run by
+# PyTorch's compiled code instead of a Python loop. The difference is easy to feel:
 
 # %%
-xs = torch.rand(1_000_000)
-ws = torch.rand(1_000_000)
+xs, ws = torch.rand(1_000_000), torch.rand(1_000_000)
 
 start = time.perf_counter()
-total = 0.0
-for x, w in zip(xs.tolist(), ws.tolist(), strict=True):
-    total += x * w
+total = sum(x * w for x, w in zip(xs.tolist(), ws.tolist(), strict=True))
 loop_s = time.perf_counter() - start
 
 start = time.perf_counter()
@@ -207,14 +176,14 @@ print(f"python loop: {total:.2f} in {loop_s * 1000:.0f} ms")
 print(f"tensor ops:  {tensor_total:.2f} in {tensor_s * 1000:.1f} ms")
 
 # %% [markdown]
-# Same answer, many times faster (the timings depend on the machine that built this
-# page): the loop pays Python's overhead for every number, the tensor operation once.
+# Same answer, many times faster (on the machine that built this page): the loop pays
+# Python's overhead for every number, the tensor operation once.
 #
 # ## Broadcasting
 #
-# What if the shapes differ? Adding one number to a tensor means "add it to every
-# cell", and **broadcasting** generalises that to whole axes. I met it by accident,
-# adding a row of three numbers to a 2 × 3 matrix:
+# Adding one number to a tensor adds it to every cell, and **broadcasting**
+# generalises that to whole axes. Adding a row of three numbers to a 2 × 3 matrix adds
+# it to each row:
 
 # %%
 m = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # shape (2, 3)
@@ -223,7 +192,7 @@ print(m + row)
 print(m + 0.5)
 
 # %% [markdown]
-# The row was added to each row of the matrix, as if copied twice. The rules:
+# The rules:
 #
 # 1. Line the two shapes up **from the right**, last axis under last axis.
 # 2. If one shape is shorter, pretend it has extra axes of length 1 on its left.
@@ -243,7 +212,6 @@ print(m + 0.5)
 # %%
 col = torch.tensor([[0.0], [10.0], [20.0]])  # shape (3, 1)
 row4 = torch.tensor([1.0, 2.0, 3.0, 4.0])  # shape (4,)
-print((col + row4).shape)
 print(col + row4)
 
 # %% tags=["plot"]
@@ -305,9 +273,8 @@ show_row(
 
 # %% [markdown]
 # Solid cells hold real numbers; the dashed ones are the copies broadcasting acts as
-# if it made. With more axes the rules are the same: (8, 1, 3) and (4, 1) give (8, 4,
-# 3). When a pair of lengths is neither equal nor 1, PyTorch refuses and names the
-# axis:
+# if it made. With more axes the rules are the same, and a pair of lengths that is
+# neither equal nor 1 is refused, with the axis named:
 
 # %%
 print((torch.zeros(8, 1, 3) + torch.zeros(4, 1)).shape)
@@ -317,9 +284,9 @@ except RuntimeError as error:
     print("RuntimeError:", error)
 
 # %% [markdown]
-# Broadcasting makes short code (scaling each colour channel of a batch of images is
-# one multiplication by a (1, 3, 1, 1) tensor) and silent bugs, when shapes I never
-# meant to combine are compatible. An exercise applies these rules by hand.
+# Broadcasting makes short code (scaling each channel of a batch of images is one
+# multiplication by a (1, 3, 1, 1) tensor), and silent bugs when two shapes I never
+# meant to combine happen to fit.
 #
 # ## Matrix multiplication
 #
@@ -350,8 +317,8 @@ show_row(
 )
 
 # %% [markdown]
-# Entry (1, 0) is $4 \cdot 1 + 5 \cdot 0 + 6 \cdot 2 = 16$: row 1 of A times column 0
-# of B, three products added up.
+# Entry (1, 0) is $4 \cdot 1 + 5 \cdot 0 + 6 \cdot 2 = 16$. The two products of the
+# same pair of matrices differ:
 
 # %%
 A = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -361,71 +328,52 @@ print("matrix product A @ B:\n", A @ B)
 
 # %% [markdown]
 # `A @ B` swapped A's columns, which no element-wise product can do. And a layer of
-# neurons *is* a matrix product: with the weights as rows of a (out, in) matrix and a
-# batch of inputs as (N, in), the layer is `inputs @ weights.T + biases`. One entry
-# checked against the formula:
+# neurons *is* a matrix product: with a batch of inputs as (N, in) and the weights as
+# rows of an (out, in) matrix, the layer is `inputs @ weights.T + biases`. `@` also
+# works on stacks of matrices: every axis before the last two is a **batch
+# dimension**, and batch dimensions broadcast.
 
 # %%
 inputs = torch.randn(5, 3)  # a batch of 5 inputs with 3 features each
 weights = torch.randn(4, 3)  # a layer of 4 neurons, one row of 3 weights each
-outputs = inputs @ weights.T
-i, j = 2, 1
-by_hand = sum(inputs[i, k] * weights.T[k, j] for k in range(3))
-print(tuple(outputs.shape), outputs[i, j].item(), by_hand.item())
-
-# %% [markdown]
-# `@` also works on stacks of matrices: every axis before the last two is a **batch
-# dimension**, and batch dimensions broadcast:
-
-# %%
-stack = torch.randn(10, 5, 3)
-print((stack @ torch.randn(3, 2)).shape)
+print((inputs @ weights.T).shape)
 print((torch.randn(7, 1, 5, 3) @ torch.randn(4, 3, 2)).shape)
-
 try:
     torch.randn(5, 3) @ torch.randn(4, 2)
 except RuntimeError as error:
     print("RuntimeError:", error)
 
 # %% [markdown]
-# The exercise asks for a `matmul` of my own, with those batch dimensions, built from
-# broadcasting, element-wise multiplication and `sum`. The idea to keep: lay out every
-# product $A_{ik} B_{kj}$ in one tensor with separate axes for i, k and j, and the
-# matrix product is one sum over the k axis.
+# My own `matmul`, in the exercise, uses only broadcasting, `*` and `sum`: every
+# product $A_{ik} B_{kj}$ laid out in one tensor with an axis each for i, k and j, then
+# one sum over the k axis.
 #
 # ## Reshaping and views
 #
 # `view` and `reshape` **regroup** the numbers: they keep their order, row after row,
-# and only where one row ends and the next starts changes. One length may be -1,
-# worked out from the others.
+# and only change where one row ends and the next starts; one length may be -1, for
+# "whatever is left". A view shares memory with its original: cheap, and writing
+# through it changes both.
 
 # %%
 flat = torch.arange(12)
 grid = flat.view(3, 4)
 print(grid)
 print(flat.view(2, -1).shape, flat.reshape(2, 2, 3).shape)
-
-# %% [markdown]
-# A view shares memory with the tensor it came from: cheap, and writing through the
-# view changes the original too.
-
-# %%
 grid[0, 0] = 100
-print(flat[:5])
-print("same memory:", grid.data_ptr() == flat.data_ptr())
+print(flat[:3], grid.data_ptr() == flat.data_ptr())  # one memory, two shapes
 
 # %% [markdown]
-# `permute` **rearranges** the axes instead: what was axis 1 becomes axis 0, say
-# (`.T` does it for a matrix). The shape may come out the same as a reshape's; the
-# numbers do not.
+# `permute` **rearranges** the axes instead: axis 1 becomes axis 0, say (`.T` for a
+# matrix). The shape may come out as a reshape's; the numbers do not.
 #
 # <details class="question"><summary>Predict: <code>g = torch.arange(6).view(2,
 # 3)</code>. Are <code>g.reshape(3, 2)</code> and <code>g.permute(1, 0)</code> the same
 # tensor?</summary>
 #
-# No, although both have shape (3, 2). The reshape reads 0 to 5 in order and cuts
-# them into rows of two: [[0, 1], [2, 3], [4, 5]]. The permute turns g's columns into
-# rows: [[0, 3], [1, 4], [2, 5]], the transpose. A reshape is never a transpose.
+# No, though both are (3, 2). The reshape cuts 0 to 5, in order, into rows of two:
+# [[0, 1], [2, 3], [4, 5]]. The permute turns g's columns into rows: [[0, 3], [1, 4],
+# [2, 5]], the transpose. A reshape is not a transpose.
 #
 # </details>
 
@@ -457,11 +405,10 @@ show_row(
 )
 
 # %% [markdown]
-# Colour follows g's rows: the reshape mixes them (its middle row holds 2 from g's
-# first row and 3 from its second), the permute keeps each row whole, as a column.
-# The bug to watch for comes with images: matplotlib wants them channels last, (N, H,
-# W, C). Going back to (N, C, H, W), `permute` returns my batch, while a `reshape` to
-# the very same shape returns other pictures, without any error:
+# Colour follows g's rows: the reshape mixes them (its middle row holds 2 and 3), the
+# permute keeps each whole, as a column. With images this bites: matplotlib wants them
+# channels last, (N, H, W, C). Back to (N, C, H, W), `permute` returns my batch, while
+# a `reshape` to the same shape returns other pictures, without any error:
 
 # %%
 channels_last = images.permute(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
@@ -471,15 +418,14 @@ print("reshape back:", torch.equal(channels_last.reshape(images.shape), images))
 
 # %% [markdown]
 # `unsqueeze` and `squeeze` add or remove axes of length 1 (the axes broadcasting
-# stretches). A permuted or transposed tensor is still a view, but its numbers are no
-# longer laid out row after row, so `view` refuses it; `reshape` copies when it has to.
+# stretches). A transposed tensor is still a view, but its numbers are no longer laid
+# out row after row, so `view` cannot flatten it; `reshape` copies when it has to.
 
 # %%
 v = torch.tensor([1.0, 2.0, 3.0])
 print(v.unsqueeze(0).shape, v.unsqueeze(1).shape, v.unsqueeze(1).squeeze(1).shape)
 
 transposed = grid.T
-print("contiguous:", grid.is_contiguous(), transposed.is_contiguous())
 try:
     transposed.view(12)
 except RuntimeError as error:
@@ -490,7 +436,8 @@ print(transposed.reshape(12))
 # ## Slicing and indexing
 #
 # One index or slice per axis, as with Python lists; a slice keeps the axis, a single
-# index removes it. Slices are views too.
+# index removes it. Slices are views too. Indexing with a tensor copies instead:
+# booleans pick the cells where they are True (a **mask**), integers pick positions.
 
 # %%
 g = torch.arange(20).view(4, 5)
@@ -498,12 +445,6 @@ print(g)
 print(g[1], g[:, 1])  # row 1, column 1
 print(g[1:3, ::2])  # rows 1 and 2, every other column
 print(g[:, 1:2].shape, g[:, 1].shape)  # a slice keeps the axis, an index drops it
-
-# %% [markdown]
-# Indexing with a tensor copies instead: booleans pick the cells where they are True
-# (a **mask**), integers pick those positions.
-
-# %%
 print(g[g % 3 == 0])  # every multiple of 3, as a flat tensor
 print(g[torch.tensor([0, 3])])  # rows 0 and 3
 
@@ -517,9 +458,8 @@ print(g[torch.tensor([0, 3])])  # rows 0 and 3
 # <details class="question"><summary>Predict: <code>scores</code> has shape (2, 3).
 # What shape does <code>scores.sum(dim=0)</code> have?</summary>
 #
-# (3,): one number per column. `dim=0` is the axis that disappears: the sum runs down
-# axis 0, over the rows, and what is left is the other axis, of length 3. This took me
-# a while; the figure after the cell shows it.
+# (3,), one number per column: `dim=0` is the axis that disappears, the sum runs down
+# it, and the axis of length 3 is left. This took me a while; the figures show it.
 #
 # </details>
 
@@ -533,28 +473,30 @@ print(best.values, best.indices)
 print(scores.argmax(dim=1))  # the classic "which class wins" of lesson 1
 
 # %% tags=["plot"]
-# alt: Summing the (2, 3) scores 1 5 3 over 4 2 6: with dim=0 down the columns to 5 7 9, of shape
-#   (3,); with dim=1 along the rows to 9 and 12, of shape (2,)
-down = {(0, 1): MARKED, (1, 1): MARKED}  # the numbers of one result cell
-along = {(0, j): MARKED for j in range(3)}
-show_row(
-    [
-        (scores, "scores: (2, 3)\nsum(dim=0) runs down", {"fills": down}),
-        "→",
-        (scores.sum(dim=0).view(1, 3), "(3,)", {"fills": {(0, 1): MARKED}}),
-        " ",
-        (scores, "scores: (2, 3)\nsum(dim=1) runs along", {"fills": along}),
-        "→",
-        (scores.sum(dim=1).view(2, 1), "(2,)", {"fills": {(0, 0): MARKED}}),
-    ],
-    figsize=(8, 2.3),
-)
+# alt: sum(dim=0) drawn as grids: in the (2, 3) scores 1 5 3 over 4 2 6 the middle column, 5 and
+#   2, is highlighted, and so is its sum 7 in the (3,) result 5 7 9
+# alt: sum(dim=1) drawn as grids: in the same scores the first row, 1 5 3, is highlighted, and so
+#   is its sum 9 in the (2,) result 9 and 12
+for dim, runs, used, result in [
+    (0, "down", [(0, 1), (1, 1)], (0, 1)),
+    (1, "along", [(0, 0), (0, 1), (0, 2)], (0, 0)),
+]:
+    sums = scores.sum(dim=dim, keepdim=True)  # (1, 3) or (2, 1), to draw as a grid
+    title = f"scores: (2, 3)\nsum(dim={dim}) runs {runs}"
+    show_row(
+        [
+            (scores, title, {"fills": dict.fromkeys(used, MARKED)}),
+            "→",
+            (sums, f"result: {tuple(scores.sum(dim=dim).shape)}", {"fills": {result: MARKED}}),
+        ],
+        figsize=(4.5, 2.3),
+    )
 
 # %% [markdown]
 # `keepdim=True` keeps the reduced axis with length 1, so the result broadcasts back:
-# below, every row is divided by its own total. Without keepdim the (2,) totals line
-# up with the *last* axis, of length 3, and fail (a square matrix would quietly divide
-# by the wrong totals).
+# below, each row is divided by its own total. Without it the (2,) totals line up with
+# the *last* axis, of length 3, and fail (a square matrix would quietly divide by the
+# wrong totals).
 
 # %%
 print(scores / scores.sum(dim=1, keepdim=True))
@@ -567,9 +509,8 @@ except RuntimeError as error:
 # ## exp, log and a stable softmax
 #
 # `torch.exp` and `torch.log` are element-wise and undo each other. `log` turns
-# products into sums: 200 probabilities of 0.01 multiply to 0 in float32, while the
-# sum of their logs is an ordinary number, which is why probabilities are often kept
-# as logarithms.
+# products into sums: 200 probabilities of 0.01 multiply to 0 in float32, while their
+# logs add up to an ordinary number, so probabilities are often kept as logarithms.
 
 # %%
 x = torch.tensor([-2.0, 0.0, 3.0])
@@ -592,7 +533,6 @@ def softmax_naive(x):
     return e / e.sum()
 
 
-print(softmax_naive(torch.tensor([13.0, 2.0, 21.0])))  # dog, cat, human from lesson 1
 print(softmax_naive(torch.tensor([1.0, 2.0, 3.0])))
 print(softmax_naive(torch.tensor([1000.0, 1000.0])))
 print(softmax_naive(torch.tensor([-1000.0, -1000.0])))
@@ -606,8 +546,8 @@ print(softmax_naive(torch.tensor([-1000.0, -1000.0])))
 print(torch.exp(torch.tensor([88.0, 89.0, -1000.0])), torch.finfo(torch.float32).max)
 
 # %% [markdown]
-# Scores above 88.7 are easy to get. Here is a layer of 10 neurons as PyTorch creates
-# it (`nn.Linear`, lesson 4), fed a 28 × 28 picture whose pixels were left at 0 to 255
+# Scores above 88.7 are easy to get: a layer of 10 neurons as PyTorch creates it
+# (`nn.Linear`, lesson 4), fed a 28 × 28 picture whose pixels were left at 0 to 255
 # instead of 0 to 1:
 
 # %%
@@ -630,15 +570,16 @@ print(softmax_naive(big), softmax_naive(big - big.max()))  # nan, then the right
 
 # %% [markdown]
 # [1001, 1002, 1003] gets the probabilities of [1, 2, 3], as it should. The stable
-# softmax, along any `dim`, is an exercise; in a batch every row needs its own shift,
-# which is where `keepdim=True` comes in again.
+# softmax along any `dim` is an exercise: in a batch each row needs its own shift,
+# with `keepdim=True`.
 #
 # ## Norms
 #
-# The **norm** of a vector is its length. The usual one, the L2 or Euclidean norm, is
-# the square root of the sum of squares, Pythagoras in any number of dimensions; the
-# L1 norm adds up absolute values. `torch.linalg.vector_norm` computes them along any
-# axis (the older `torch.norm` is deprecated, says its documentation).
+# The **norm** of a vector is its length: the L2 norm is the square root of the sum of
+# squares (Pythagoras), the L1 norm the sum of absolute values.
+# `torch.linalg.vector_norm` computes them along any axis (the older `torch.norm` is
+# deprecated). A vector divided by its norm is a **unit vector**: same direction,
+# length 1.
 
 # %%
 norm = torch.linalg.vector_norm
@@ -646,12 +587,6 @@ v = torch.tensor([3.0, 4.0])
 print(norm(v), torch.sqrt((v**2).sum()), norm(v, ord=1))
 
 rows3 = torch.tensor([[3.0, 4.0, 0.0], [1.0, 1.0, 1.0]])
-print(norm(rows3, dim=1), norm(rows3, dim=1, keepdim=True).shape)
-
-# %% [markdown]
-# Dividing a vector by its norm gives a **unit vector**: the same direction, length 1.
-
-# %%
 units = rows3 / norm(rows3, dim=1, keepdim=True)
 print(units, norm(units, dim=1))
 
@@ -663,11 +598,10 @@ batch = torch.tensor([[0.0, 0.0], [3.0, 4.0]])
 print(batch / norm(batch, dim=1, keepdim=True))
 
 # %% [markdown]
-# Zero divided by zero again, and one nan spoils everything computed from it later.
-# PyTorch's `F.normalize` guards against it with a tiny number `eps`: it
-# divides by $\max(\lVert x \rVert, \varepsilon)$, so a zero vector stays zero and a
-# vector shorter than eps is divided by eps instead of by its own length. My own
-# `normalize` in the exercises has to behave exactly the same way.
+# Zero divided by zero again, and a nan spoils everything computed from it. PyTorch's
+# `F.normalize` divides by $\max(\lVert x \rVert, \varepsilon)$ with a tiny `eps`: a
+# zero vector stays zero, one shorter than eps is divided by eps. My `normalize` in the
+# exercises does the same.
 #
 # ## NumPy interop
 #
@@ -677,25 +611,19 @@ print(batch / norm(batch, dim=1, keepdim=True))
 # %%
 array = np.array([1.0, 2.0, 3.0])
 from_np = torch.from_numpy(array)
-print(from_np, from_np.dtype)  # NumPy's default float is float64
+copied = torch.tensor(array)
 array[0] = 99.0
-print(from_np)  # the tensor sees the change
-
-copied = torch.tensor(array)  # torch.tensor always copies
-array[2] = 0.0
-print(copied)
+print(from_np, copied)  # NumPy's floats are float64, and so are both tensors
 
 # %% [markdown]
-# Two gotchas: NumPy's floats are float64, so tensors built from them are too; and
 # `.numpy()` only works for CPU tensors that do not track gradients, which is where
 # `.cpu()` and, in the next lesson, `.detach()` come in.
 #
 # ## Moving work to a GPU
 #
-# A GPU runs thousands of arithmetic operations in parallel. Pick the device, create
-# or move tensors there with `device=...` or `.to(device)`, and the rest of the code
-# does not change. Written so that it also works without one, like the machine that
-# built this page:
+# A GPU runs thousands of operations in parallel. Pick a device, create tensors there
+# (`device=...`) or move them (`.to(device)`), and the rest of the code does not
+# change. This also runs without a GPU, as on the machine that built this page:
 
 # %%
 if torch.cuda.is_available():
@@ -712,16 +640,13 @@ print(product.device, product.shape)
 
 # %% [markdown]
 # Tensors never move between devices by themselves: a CPU tensor of shape (3,) plus a
-# GPU tensor is an error, until `.to()` moves one. The one exception, in PyTorch's
-# documentation ([Tensor Attributes,
-# torch.device](https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-device)):
-# a CPU tensor with no axes, like `torch.tensor(2.0)`, is copied to the GPU
-# automatically. This page was built without a GPU, so neither runs here. Results
-# come back with `.cpu()` or `.item()`, a copy to keep out of tight loops.
-#
-# So a helper that creates a tensor (like the luminance weights of the grey image)
-# creates it on its input's device, with its dtype: the grader runs every exercise on
-# the CPU and, when there is one, on a GPU.
+# GPU tensor is an error until `.to()` moves one. The exception, in [PyTorch's
+# documentation](https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-device):
+# a CPU tensor with no axes, like `torch.tensor(2.0)`, is copied to the GPU for you
+# (with no GPU here, neither runs on this page). Results come back with `.cpu()` or
+# `.item()`, a copy to keep out of tight loops. So a helper that makes a tensor, like
+# the luminance weights, makes it on its input's device, with its dtype: the grader
+# runs every exercise on the CPU and, when there is one, on a GPU.
 #
 # ## What I have now
 #
@@ -731,12 +656,11 @@ print(product.device, product.shape)
 #
 # ## Exercises
 #
-# Five functions, each keeping the dtype and the device of its input:
-# `broadcast_shape(a, b)` by the rules, with a `ValueError` naming both shapes when
-# they do not fit; `matmul(a, b)` from broadcasting, `*` and `sum`; a `softmax(x,
-# dim=-1)` that survives scores of ±1000; `normalize(x, dim=-1, eps=1e-12)` like
-# `F.normalize`; and `to_grayscale(images)`, (N, 3, H, W) to (N, 1, H, W). A failing
-# test names the call, what it expected and what came back.
+# Five functions, each keeping its input's dtype and device: `broadcast_shape(a, b)`
+# by the rules, with a `ValueError` naming both shapes when they do not fit;
+# `matmul(a, b)` from broadcasting, `*` and `sum`; a `softmax(x, dim=-1)` that survives
+# scores of ±1000; `normalize(x, dim=-1, eps=1e-12)` like `F.normalize`; and
+# `to_grayscale(images)`, (N, 3, H, W) to (N, 1, H, W).
 
 # %% [markdown]
 # ## Credits and further reading
@@ -749,10 +673,8 @@ print(product.device, product.shape)
 #   [tensor views](https://docs.pytorch.org/docs/stable/tensor_view.html) and
 #   [CUDA semantics](https://docs.pytorch.org/docs/stable/notes/cuda.html).
 # - NumPy's [broadcasting guide](https://numpy.org/doc/stable/user/basics.broadcasting.html):
-#   the same rules, which PyTorch adopted, with good diagrams.
+#   the same rules, with good diagrams.
 # - 3Blue1Brown, [Essence of linear algebra](https://www.3blue1brown.com/topics/linear-algebra):
-#   why the matrix product is defined the way it is (matrices as transformations,
-#   the product as doing one after the other).
+#   why the matrix product is defined the way it is.
 # - Andrej Karpathy, [Neural Networks: Zero to Hero](https://karpathy.ai/zero-to-hero.html):
-#   the makemore videos use broadcasting and `keepdim` constantly and show the bugs
-#   you get when a shape lines up the wrong way.
+#   the makemore videos use broadcasting and `keepdim` constantly, bugs included.

@@ -5,11 +5,16 @@ the learner's mistake; its functions replace the reference functions of the same
 in `solutions/<lesson>/<module>.py`, and the methods of a class replace the methods of
 the reference class of that name. Its imports are added to the module. Variants (see
 variants.py) are applied the same way, but replace classes whole.
+
+A mistake that one test is there to catch, and that must cost that test alone (a test
+fails for one reason), says so in a docstring line `Rejected only by: test_name` (test
+functions, comma-separated): then verify runs every test and requires exactly those.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +23,17 @@ from grader.authoring.stubs import parse
 from grader.course import Course, Lesson
 
 
+def docstring(path: Path) -> str:
+    return (ast.get_docstring(parse(path.read_text(encoding="utf-8"))) or "").strip()
+
+
 def summary(path: Path) -> str:
     """The first line of a file's docstring ("" when it has none)."""
-    doc = (ast.get_docstring(parse(path.read_text(encoding="utf-8"))) or "").strip()
+    doc = docstring(path)
     return doc.splitlines()[0] if doc else ""
+
+
+ONLY = re.compile(r"^Rejected only by: *(.+)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,12 @@ class Mutant:
     @property
     def description(self) -> str:
         return summary(self.path) or self.name
+
+    @property
+    def only(self) -> frozenset[str]:
+        """The test functions that alone may reject it (none named: any test may)."""
+        found = ONLY.search(docstring(self.path))
+        return frozenset(n.strip() for n in found.group(1).split(",")) if found else frozenset()
 
 
 def find(course: Course, lesson: Lesson) -> list[Mutant]:

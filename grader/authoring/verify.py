@@ -2,16 +2,18 @@
 
 The reference solutions pass; the stubs are in sync and show every test "not started";
 every test grades an exercise of the catalogue; every mutant (a known-wrong
-implementation) is rejected by at least one test; and every variant (a correct one in
-another style) gets full marks. Each of these holds under both
-transports (the learner's code in the test process, or in a sandbox process of its own
-as `learn grade` runs it), with the same result for every test.
+implementation) is rejected by at least one test (by exactly the ones it names, if it
+names them); and every variant (a correct one in another style) gets full marks. Each
+of these holds under both transports (the learner's code in the test process, or in a
+sandbox process of its own as `learn grade` runs it), with the same result for every
+test.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from grader.authoring import mutation, stubs, variants
 from grader.course import Course, CourseError, Lesson
+from grader.loop.clients import Runs, WorkerGone, make_runner
 from grader.results import LessonResult, Status
 from grader.runner import RunOptions, run_lesson
 
@@ -36,6 +39,12 @@ class MutantOutcome:
     mutant: mutation.Mutant
     caught: bool
     by: str = ""
+    astray: str = ""  # how the tests that rejected it differ from the ones it names
+    fault: str = ""  # a test's own error on it: the test needs fixing
+
+    @property
+    def ok(self) -> bool:
+        return self.caught and not self.astray and not self.fault
 
 
 @dataclass
@@ -55,7 +64,7 @@ class Report:
     def ok(self) -> bool:
         return (
             all(c.ok for c in self.checks)
-            and all(m.caught for m in self.mutants)
+            and all(m.ok for m in self.mutants)
             and all(v.accepted for v in self.variants)
         )
 
@@ -80,7 +89,47 @@ def _problems(result: LessonResult, allowed: set[Status]) -> str:
 TRANSPORTS = {"direct": None, "remote": "local"}
 
 
-def run_both(course: Course, lesson: Lesson, folder: Path, options: RunOptions):
+class Workers:
+    """A warm worker for each thread of verify's pool: starting Python and importing torch
+    was most of a mutant's check, and a worker does it once, then forks a child per run
+    (`learn check`'s own machinery). Where forking is not safe, a fresh interpreter."""
+
+    def __init__(self, course: Course) -> None:
+        self.course = course
+        self._mine = threading.local()
+        self._started: list[Runs] = []
+        self._lock = threading.Lock()
+
+    def run(self, lesson: Lesson, folder: Path, options: RunOptions) -> LessonResult:
+        runner = getattr(self._mine, "runner", None)
+        if runner is None:
+            runner = self._mine.runner = make_runner(self.course, lesson)
+            with self._lock:
+                self._started.append(runner)
+        try:
+            return runner.run(lesson, folder, options)
+        except WorkerGone:  # a worker that died takes no verdict with it: run afresh
+            self._mine.runner = None
+            return run_lesson(self.course, lesson, folder, options)
+
+    def close(self) -> None:
+        for runner in self._started:
+            runner.close()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_both(
+    course: Course,
+    lesson: Lesson,
+    folder: Path,
+    options: RunOptions,
+    workers: Workers | None = None,
+):
     """The lesson's results for `folder` under each transport, by transport name."""
     results = {}
     for name, remote in TRANSPORTS.items():
@@ -88,7 +137,13 @@ def run_both(course: Course, lesson: Lesson, folder: Path, options: RunOptions):
         env.pop("LEARN_REMOTE", None)
         if remote:
             env["LEARN_REMOTE"] = remote
-        results[name] = run_lesson(course, lesson, folder, replace(options, env=env))
+        mine = replace(options, env=env)
+        found = (
+            workers.run(lesson, folder, mine)
+            if workers
+            else run_lesson(course, lesson, folder, mine)
+        )
+        results[name] = found
     return results
 
 
@@ -107,8 +162,10 @@ def agree(lesson: Lesson, what: str, results: dict[str, LessonResult]) -> Check:
                  "; ".join(differ[:5]))  # fmt: skip
 
 
-def check_solutions(course: Course, lesson: Lesson, options: RunOptions) -> list[Check]:
-    results = run_both(course, lesson, course.solutions_dir, options)
+def check_solutions(
+    course: Course, lesson: Lesson, options: RunOptions, workers: Workers | None = None
+) -> list[Check]:
+    results = run_both(course, lesson, course.solutions_dir, options, workers)
     checks = []
     for name, result in results.items():
         problems = _problems(result, {Status.PASSED, Status.NOT_RUN})
@@ -118,7 +175,9 @@ def check_solutions(course: Course, lesson: Lesson, options: RunOptions) -> list
     return [*checks, agree(lesson, "solutions", results)]
 
 
-def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Check]:
+def check_stubs(
+    course: Course, lesson: Lesson, options: RunOptions, workers: Workers | None = None
+) -> list[Check]:
     """Grade the stubs as generated, in a folder of their own: exercises/ may hold a
     learner's work (that the stubs match it is the sync check's business)."""
     with tempfile.TemporaryDirectory(prefix="learn-stubs-") as tmp:
@@ -126,7 +185,7 @@ def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Che
             copy = Path(tmp) / path.relative_to(course.exercises_dir)
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_text(text, encoding="utf-8")
-        results = run_both(course, lesson, Path(tmp), options)
+        results = run_both(course, lesson, Path(tmp), options, workers)
     checks = [
         Check(lesson.id, f"stubs are all 'not started' ({name})", not problems, problems)
         for name, result in results.items()
@@ -150,38 +209,69 @@ def check_stubs(course: Course, lesson: Lesson, options: RunOptions) -> list[Che
     ]
 
 
-def check_mutant(course: Course, mutant: mutation.Mutant, options: RunOptions) -> MutantOutcome:
-    """Caught when a test rejects it under every transport."""
+def check_mutant(
+    course: Course, mutant: mutation.Mutant, options: RunOptions, workers: Workers | None = None
+) -> MutantOutcome:
+    """Caught when a test rejects it under every transport, and no test broke on it with
+    an error of its own. A mutant that names the only tests that may reject it runs
+    through every test, and must be rejected by exactly those: a mistake that costs
+    other tests too makes them fail for its reason."""
     lesson = course.lesson(mutant.lesson)
+    only = mutant.only
     with tempfile.TemporaryDirectory(prefix="learn-mutant-") as tmp:
         patches = {mutant.module: mutant.path}
         copy = mutation.patched_solutions(course, lesson, patches, Path(tmp))
-        # One rejecting test is enough: stop at the first (the rest report "crashed").
-        fail_fast = replace(options, pytest_args=(*options.pytest_args, "-x"))
-        results = run_both(course, lesson, copy, fail_fast)
-    by = {name: _rejected_by(result) for name, result in results.items()}
+        # Else one rejecting test is enough: stop at the first (the rest report "crashed").
+        stop = () if only else ("-x",)
+        results = run_both(
+            course,
+            lesson,
+            copy,
+            replace(options, pytest_args=(*options.pytest_args, *stop)),
+            workers,
+        )
+    faults = [t for r in results.values() for t in r.tests if t.status is Status.TEST_ERROR]
+    if faults:  # a test that breaks on wrong code has not judged it: the test needs fixing
+        first = faults[0]
+        return MutantOutcome(mutant, False, fault=f"{first.test}: {first.message[:300]}")
+    by = {name: _rejected_by(result, stopped=not only) for name, result in results.items()}
     missed = [name for name, found in by.items() if not found]
     if missed:
         return MutantOutcome(mutant, False, f"not rejected ({', '.join(missed)})")
-    return MutantOutcome(mutant, True, by["direct"])
+    shown = ", ".join(by["direct"][:3])
+    if not only:
+        return MutantOutcome(mutant, True, shown)
+    astray = []
+    for name, found in by.items():
+        functions = {test.split("[")[0] for test in found}
+        astray += [f"also rejected by {t} ({name})" for t in sorted(functions - only)]
+        astray += [f"not rejected by {t} ({name})" for t in sorted(only - functions)]
+    if astray:
+        return MutantOutcome(
+            mutant, True, shown, f"it names {', '.join(sorted(only))}: " + "; ".join(astray[:6])
+        )
+    return MutantOutcome(mutant, True, f"{shown}, and no other test")
 
 
-def _rejected_by(result: LessonResult) -> str:
-    """The tests that rejected a mutant ("" when none did)."""
+def _rejected_by(result: LessonResult, stopped: bool) -> list[str]:
+    """The tests that rejected a mutant, by name (none when none did). In a run `stopped`
+    at the first failure, the tests after it report "crashed": those count only alone."""
     if result.error:
-        return ""
-    rejected = [
-        t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN, Status.CRASHED)
-    ] or [t for t in result.tests if t.status is Status.CRASHED]
-    return ", ".join(sorted({t.test.split("::")[-1] for t in rejected})[:3])
+        return []
+    rejected = [t for t in result.tests if t.status not in (Status.PASSED, Status.NOT_RUN)]
+    if stopped:
+        rejected = [t for t in rejected if t.status is not Status.CRASHED] or rejected
+    return sorted({t.test.split("::")[-1] for t in rejected})
 
 
-def check_variant(course: Course, variant: variants.Variant, options: RunOptions) -> VariantOutcome:
+def check_variant(
+    course: Course, variant: variants.Variant, options: RunOptions, workers: Workers | None = None
+) -> VariantOutcome:
     """Accepted when every test passes under every transport: full marks."""
     lesson = course.lesson(variant.lesson)
     with tempfile.TemporaryDirectory(prefix="learn-variant-") as tmp:
         copy = mutation.patched_solutions(course, lesson, variant.modules, Path(tmp), whole=True)
-        results = run_both(course, lesson, copy, options)
+        results = run_both(course, lesson, copy, options, workers)
     by = {name: _marked_down(result) for name, result in results.items()}
     # transports that marked it down alike are named together
     rejected = {text: [n for n, t in by.items() if t == text] for text in by.values() if text}
@@ -225,18 +315,18 @@ def verify(
         )
     )
     progress(report.checks[-1])
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with Workers(course) as workers, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = []
         for lesson in lessons:
             jobs_for_lesson = [
-                pool.submit(check_solutions, course, lesson, options),
-                pool.submit(check_stubs, course, lesson, options),
+                pool.submit(check_solutions, course, lesson, options, workers),
+                pool.submit(check_stubs, course, lesson, options, workers),
                 *(
-                    pool.submit(check_mutant, course, m, options)
+                    pool.submit(check_mutant, course, m, options, workers)
                     for m in mutation.find(course, lesson)
                 ),
                 *(
-                    pool.submit(check_variant, course, v, options)
+                    pool.submit(check_variant, course, v, options, workers)
                     for v in variants.find(course, lesson)
                 ),
             ]

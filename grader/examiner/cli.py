@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from grader import course as course_mod
+from grader.examiner import deadline as late
 from grader.examiner import formats, similarity
 from grader.examiner import grade as grading
 from grader.examiner.host import Limits
@@ -140,6 +141,12 @@ def limit_options(function):
 )
 @click.option("--shard", metavar="I/N", help="Grade only the I-th of N shares of the class.")
 @click.option(
+    "--balance-from",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="An earlier run's OUT: --shard shares the class by the times it took there "
+    "(default: by the lessons each submission has). Give every shard the same one.",
+)
+@click.option(
     "--format",
     "extra",
     multiple=True,
@@ -171,6 +178,27 @@ def limit_options(function):
     help="auto: every layer this machine allows; none: process limits only (debugging).",
 )
 @students_option
+@click.option(
+    "--deadline",
+    metavar="TIME",
+    help="Grade each repository as its last commit by TIME (ISO 8601 with a time zone, "
+    "e.g. 2026-12-01T23:59:00+01:00); a folder that is not one is late by students.csv's "
+    "submitted_at column, where it has one.",
+)
+@click.option(
+    "--late-days",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Days after --deadline a submission is still taken (its last commit by then).",
+)
+@click.option(
+    "--late-penalty",
+    type=click.FloatRange(0, 100),
+    default=0.0,
+    show_default=True,
+    help="Percent of the score taken off per day (or part of a day) late.",
+)
 def run(
     submissions: Path,
     out: Path,
@@ -179,6 +207,7 @@ def run(
     tests: Path | None,
     jobs: int,
     shard: str | None,
+    balance_from: Path | None,
     extra: tuple[str, ...],
     force: bool,
     only: tuple[str, ...],
@@ -191,6 +220,9 @@ def run(
     hidden_visibility: str,
     isolation: str,
     students: Path | None,
+    deadline: str | None,
+    late_days: int,
+    late_penalty: float,
 ) -> None:
     """Grade every submission in SUBMISSIONS into OUT.
 
@@ -204,6 +236,13 @@ def run(
     with --force --only NAME.
     """
     chosen = _course(course)
+    if not deadline and (late_days or late_penalty):
+        raise click.UsageError("--late-days and --late-penalty need a --deadline")
+    policy = (
+        late.Policy(late.parse_time(deadline, "--deadline"), late_days, late_penalty)
+        if deadline
+        else None
+    )
     options = grading.GradeOptions(
         out=out,
         single=single,
@@ -211,6 +250,7 @@ def run(
         tests=tests,
         jobs=max(1, jobs),
         shard=grading.parse_shard(shard),
+        balance_from=balance_from,
         formats=tuple(extra),
         force=force,
         only=list(only),
@@ -219,6 +259,7 @@ def run(
         isolation=isolation,
         hidden_visibility=hidden_visibility,
         students=students,
+        policy=policy,
     )
     previous = signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job: stop cleanly
     try:

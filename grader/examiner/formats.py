@@ -28,7 +28,7 @@ from grader.results import LessonResult, Outcome, Status, TestResult
 KIND = "learn-grade-submission"  # marks a submission's JSON among other files
 CSV_COLUMNS = (
     "submission", "lesson", "score", "max_score", "percent", "status", "tests", "passed",
-    "flags", "error",
+    "flags", "error", "days_late", "late_deduction_percent",
 )  # fmt: skip
 FAILURES = (Status.FAILED, Status.NOT_STARTED)
 # What XML 1.0 forbids (control characters, lone surrogates, U+FFFE, U+FFFF) and the
@@ -49,10 +49,19 @@ class Graded:
     source: str = ""
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    submitted_at: str = ""  # when it was handed in, where known (a commit's time, a CSV's)
+    commit: str = ""  # the commit graded, for a repository graded against a deadline
+    days_late: int = 0
+    deduction: float = 0.0  # percent of the score the late policy took
 
     @property
     def score(self) -> float:
         return sum(r.score for r in self.lessons)
+
+    @property
+    def final_score(self) -> float:
+        """The score after the late policy's deduction."""
+        return round(self.score * (1 - self.deduction / 100), 4)
 
     @property
     def max_score(self) -> float:
@@ -69,6 +78,11 @@ class Graded:
             "source": self.source,
             "key": self.key,
             "notes": self.notes,
+            "submitted_at": self.submitted_at,
+            "commit": self.commit,
+            "days_late": self.days_late,
+            "deduction": self.deduction,
+            "final_score": self.final_score,
             "lessons": [r.to_dict() for r in self.lessons],
         }
 
@@ -84,6 +98,10 @@ class Graded:
             source=data.get("source", ""),
             notes=list(data.get("notes", [])),
             seconds=float(data.get("seconds", 0.0)),
+            submitted_at=str(data.get("submitted_at", "")),
+            commit=str(data.get("commit", "")),
+            days_late=int(data.get("days_late", 0)),
+            deduction=float(data.get("deduction", 0.0)),
         )
 
 
@@ -175,6 +193,8 @@ def grades_csv(graded: list[Graded]) -> str:
                     sum(t.status is Status.PASSED for t in counted),
                     csv_cell(" | ".join(flags)[:1000]),
                     csv_cell(r.error[:500]),
+                    sub.days_late,
+                    f"{sub.deduction:g}",
                 ]
             )
     return buffer.getvalue()
@@ -195,11 +215,21 @@ def gradebook_csv(graded: list[Graded], students: list[dict[str, str]] = ()) -> 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(
-        ["submission", *extra, "total", "max_score", "percent", *lessons]
+        [
+            "submission",
+            *extra,
+            "total",
+            "max_score",
+            "percent",
+            "days_late",
+            "late_deduction_percent",
+            "final",
+            *lessons,
+        ]
         + [f"{lesson} {name}" for lesson, names in lessons.items() for name in names]
         + ["note"]
     )
-    width = 5 + len(extra) + len(lessons) + sum(map(len, lessons.values()))
+    width = 8 + len(extra) + len(lessons) + sum(map(len, lessons.values()))
     listed = {row.get("submission", ""): row for row in students}
     for name in [*listed, *sorted(set(by_name) - set(listed))]:
         info = listed.get(name, {})
@@ -210,6 +240,7 @@ def gradebook_csv(graded: list[Graded], students: list[dict[str, str]] = ()) -> 
             continue
         results = {r.lesson: r for r in sub.lessons}
         cells += [f"{sub.score:g}", f"{sub.max_score:g}", f"{percent(sub.score, sub.max_score):g}"]
+        cells += [str(sub.days_late), f"{sub.deduction:g}", f"{sub.final_score:g}"]
         cells += [f"{results[x].score:g}" if x in results else "" for x in lessons]
         for lesson, names in lessons.items():
             exercises = (
@@ -416,6 +447,11 @@ def feedback_text(sub: Graded, course: Course) -> str:
 
     console = Console(record=True, width=100, file=io.StringIO(), color_system=None)
     console.print(f"Feedback for {clean(sub.submission)}, graded {sub.graded_at}\n")
+    if sub.days_late:
+        console.print(
+            f"Handed in {sub.days_late} day(s) late: {sub.deduction:g} % off the score, "
+            f"{sub.score:g} -> {sub.final_score:g} of {sub.max_score:g}.\n"
+        )
     known = {lesson.id: lesson for lesson in course.lessons}
     for r in sub.lessons:
         if r.outcome is Outcome.FORGED:
@@ -608,6 +644,27 @@ def sparkline(histogram: list[int]) -> str:
     return "".join(BARS[round(8 * n / top)] if n else "·" for n in histogram)
 
 
+def test_errors_markdown(graded: list[Graded]) -> str:
+    """The tests that raised errors of their own: the course's faults, not the students',
+    for whoever keeps the tests (those submissions lost the points: regrade once fixed)."""
+    found: dict[str, list[TestResult]] = {}
+    for sub in graded:
+        for r in sub.lessons:
+            for t in r.tests:
+                if t.status is Status.TEST_ERROR:
+                    found.setdefault(t.test, []).append(t)
+    if not found:
+        return ""
+    lines = [
+        f"- {markdown_text(test)} in {len(ts)} submission(s): {markdown_text(_first(ts[0]))}\n"
+        for test, ts in sorted(found.items())
+    ]
+    return (
+        "\n## Errors in the tests\n\nThese tests raised an error of their own, not in the "
+        "student's code: fix the test, then regrade with `--force`.\n\n" + "".join(lines)
+    )
+
+
 def summary_markdown(graded: list[Graded], missing: list[str] = ()) -> str:
     rows = [
         "| lesson | graded | mean % | median % | min % | max % | passed | missing | flagged "
@@ -626,6 +683,13 @@ def summary_markdown(graded: list[Graded], missing: list[str] = ()) -> str:
         for flag in r.flags
     ]
     text = f"# Grades\n\n{len(graded)} submission(s)\n\n"
+    late = [g for g in graded if g.days_late]
+    if late:
+        text += (
+            f"{len(late)} handed in late (the late policy took "
+            f"{', '.join(sorted({f'{g.deduction:g} %' for g in late}))} off: see gradebook.csv's "
+            "final column)\n\n"
+        )
     if missing:
         names = ", ".join(markdown_text(name) for name in missing[:50])
         more = f" and {len(missing) - 50} more" if len(missing) > 50 else ""
@@ -637,6 +701,7 @@ def summary_markdown(graded: list[Graded], missing: list[str] = ()) -> str:
     if graded:
         text += "\n![How the class scored: submissions per band of 10 % of the total](scores.svg)\n"
     text += exercises_markdown(graded)
+    text += test_errors_markdown(graded)
     if flagged:
         text += "\n## Flagged for review\n\n"
         text += "".join(

@@ -21,6 +21,7 @@ import queue
 import re
 import shlex
 import shutil
+import tempfile
 import threading
 import time
 import zipfile
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import grader
 from grader.course import Course, CourseError, Lesson
-from grader.examiner import formats, similarity
+from grader.examiner import deadline, formats, similarity
 from grader.examiner.formats import Graded
 from grader.examiner.host import Limits
 from grader.examiner.sandbox import Sandbox
@@ -92,6 +93,8 @@ class GradeOptions:
     hidden_visibility: str = "hidden"
     single: bool | None = None  # SUBMISSIONS is one submission; None: see find_submissions
     students: Path | None = None  # students.csv: submission -> id, email (the gradebook)
+    policy: deadline.Policy | None = None  # a deadline and late days: see deadline.py
+    balance_from: Path | None = None  # an earlier run's OUT: shards balanced by its times
 
 
 @dataclass
@@ -100,6 +103,7 @@ class Submission:
     folder: Path
     layout: Layout | None  # where its lesson folders are
     flat: Lesson | None = None  # one lesson's files straight in the folder
+    version: deadline.Version | None = None  # under a deadline: what is graded, and when
 
     @property
     def exercises(self) -> Path | None:
@@ -214,14 +218,70 @@ def _layout(sub: Submission, ids: list[str]) -> str:
     return "it holds " + ", ".join(f"{where}{name}/" for name in sub.layout.folders.values())
 
 
-def select_shard(subs: list[Submission], shard: tuple[int, int] | None) -> list[Submission]:
-    """Round robin over the submissions sorted by name: shard i of n (1-based)."""
+def on_time(
+    subs: list[Submission],
+    course: Course,
+    lessons: list[Lesson],
+    options: GradeOptions,
+    into: Path,
+) -> list[Submission]:
+    """Each submission as the late policy grades it: a repository as its last commit in
+    time, read out into `into`; anything else as it is, late by students.csv's time."""
+    if options.policy is None:
+        return subs
+    students = formats.read_students(options.students) if options.students else []
+    times = {row["submission"]: row.get("submitted_at", "") for row in students}
+    ids = [lesson.id for lesson in course.lessons]
+    chosen = []
+    for k, sub in enumerate(subs):
+        version = deadline.choose(
+            sub.folder, options.policy, into / str(k), times.get(sub.name, "")
+        )
+        if version.folder is None:
+            sub = Submission(sub.name, sub.folder, None)
+        elif version.folder != sub.folder:
+            found = _as_submission(version.folder, sub.name, ids, lessons)
+            sub = replace(found or Submission(sub.name, sub.folder, None), folder=sub.folder)
+        chosen.append(replace(sub, version=version))
+    return chosen
+
+
+def select_shard(
+    subs: list[Submission], shard: tuple[int, int] | None, expected: dict[str, float] | None = None
+) -> list[Submission]:
+    """Shard i of n (1-based): the submissions dealt out longest expected first, each to
+    the share with the least expected time so far (ties by name, so every shard's run
+    deals alike). With nothing known, every lesson a submission has counts the same."""
     if not shard:
         return subs
     i, n = shard
     if not 1 <= i <= n:
         raise CourseError(f"--shard {i}/{n}: I must be between 1 and N")
-    return [s for k, s in enumerate(sorted(subs, key=lambda s: s.name)) if k % n == i - 1]
+    cost = {s.name: (expected or {}).get(s.name, _lesson_count(s)) for s in subs}
+    loads = [0.0] * n
+    mine = []
+    for sub in sorted(subs, key=lambda s: (-cost[s.name], s.name)):
+        share = loads.index(min(loads))
+        loads[share] += cost[sub.name]
+        if share == i - 1:
+            mine.append(sub)
+    return sorted(mine, key=lambda s: s.name)
+
+
+def _lesson_count(sub: Submission) -> float:
+    """A submission's expected time, in lessons: one without any takes next to none."""
+    if sub.flat:
+        return 1.0
+    return float(len(sub.layout.folders)) if sub.layout and sub.layout.folders else 0.1
+
+
+def expected_times(folder: Path | None) -> dict[str, float]:
+    """--balance-from: each submission's grading time in an earlier run's results."""
+    if folder is None:
+        return {}
+    if not folder.is_dir():
+        raise CourseError(f"--balance-from: no such folder: {shown(str(folder))}")
+    return {name: max(g.seconds, 0.01) for name, g in collect([folder]).items()}
 
 
 def select_only(subs: list[Submission], names: list[str]) -> list[Submission]:
@@ -295,6 +355,7 @@ def grading_key(course: Course, lessons: list[Lesson], options: GradeOptions) ->
         "limits": vars(options.limits),
         "gpu": options.gpu,
         "isolation": options.isolation,
+        "policy": options.policy.settings() if options.policy else None,
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()
@@ -310,6 +371,9 @@ def submission_key(sub: Submission, lessons: list[Lesson], base: str) -> str:
         digest.update(os.fsencode(text) + b"\0")
     for rel, path, size in picked.files:
         digest.update(os.fsencode(rel) + b"\0" + _content(path, size))
+    if sub.version is not None:
+        v = sub.version
+        digest.update(json.dumps([v.commit, str(v.submitted), v.days_late, v.deduction]).encode())
     return digest.hexdigest()
 
 
@@ -332,7 +396,16 @@ def grade(
     if options.tests is not None and not options.tests.is_dir():
         raise CourseError(f"--tests: no such folder: {options.tests}")
     found = find_submissions(submissions, course, lessons, options.single)
-    subs = select_shard(select_only(found, options.only), options.shard)
+    expected = expected_times(options.balance_from)
+    subs = select_shard(select_only(found, options.only), options.shard, expected)
+    with tempfile.TemporaryDirectory(prefix="learn-versions-") as versions:
+        subs = on_time(subs, course, lessons, options, Path(versions))
+        report = _grade(course, submissions, found, subs, lessons, options, on_start, on_done)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _grade(course, submissions, found, subs, lessons, options, on_start, on_done) -> Report:
     out = options.out.expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".tmp-*"):  # left by an interrupted run
@@ -360,6 +433,7 @@ def grade(
     if todo:
         jobs = max(1, min(options.jobs, len(todo)))
         secrets = [submissions.expanduser().resolve(), out]
+        secrets += [s.layout.root for s in subs if s.version and s.layout]  # read out here
         setup = time.monotonic()
         with Sandbox(
             course,
@@ -374,7 +448,7 @@ def grade(
             report.setup_seconds = time.monotonic() - setup
             report.isolation = sandbox.stamp()
             report.warnings = list(sandbox.host.warnings)
-            finished = _run_pool(sandbox, todo, lessons, jobs, out, options)
+            finished = _run_pool(sandbox, todo, lessons, sandbox.slots, out, options)
             try:
                 for graded in finished:
                     results[graded.submission] = graded
@@ -388,7 +462,6 @@ def grade(
     if len(found) > 1:  # the whole class, whatever share of it this run graded
         report.similar = similarity.write(out, course, found, lessons)
     write_reports(out, report.results, options.formats, options.hidden_visibility)
-    report.seconds = time.monotonic() - started
     return report
 
 
@@ -452,7 +525,13 @@ def grade_submission(
         for x in staged.lessons:  # every staged lesson: one graded may run another's files
             known = stub_lines(sandbox.course.exercises_dir / x)
             lesson_notes[x] += suspicious_lines(job.stage / x, known)
-        if sub.exercises is None:
+        version = sub.version
+        if version is not None:
+            graded.submitted_at = version.submitted.isoformat() if version.submitted else ""
+            graded.commit, graded.days_late = version.commit, version.days_late
+            graded.deduction = version.deduction
+            graded.notes += [version.note] if version.note else []
+        if sub.exercises is None and (version is None or version.folder is not None):
             graded.notes.append("no lesson folders found in this submission")
         for lesson in lessons:
             if cancelled is not None and cancelled.is_set():

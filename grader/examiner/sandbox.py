@@ -105,10 +105,17 @@ HYPOTHESIS_WARMUP = (
 )
 
 
+def cache_folder() -> Path:
+    """Where the grader keeps what it builds once per machine."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "learn-grade"
+
+
 def hypothesis_tables(dest: Path) -> None:
     """Hypothesis's Unicode tables, which take seconds of CPU to build: built once per
-    machine by a trusted process (kept in ~/.cache/learn-grade), then handed read-only
-    to every test process, which would otherwise build them again each time."""
+    machine by a trusted process (kept in cache_folder()), then handed read-only
+    to every test process, which would otherwise build them again each time. A cache
+    that cannot be kept or read (a folder of mode 000 that a submission running as the
+    grader's own user planted there) is passed over: the tables are built for this run."""
     try:
         import unicodedata
 
@@ -116,25 +123,26 @@ def hypothesis_tables(dest: Path) -> None:
     except ImportError:  # pragma: no cover - hypothesis is a dependency
         return
     key = f"hypothesis-{hypothesis.__version__}-unicode-{unicodedata.unidata_version}"
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    cache = Path(home) / "learn-grade" / key
-    if not (cache / "unicode_data").is_dir():
-        with contextlib.suppress(OSError):
+    cache = cache_folder() / key
+    try:
+        if not (cache / "unicode_data").is_dir():
             cache.parent.mkdir(parents=True, exist_ok=True)
-        where = cache.parent if cache.parent.is_dir() else dest.parent
-        building = Path(tempfile.mkdtemp(prefix=".building-", dir=where))
-        env = {"HYPOTHESIS_STORAGE_DIRECTORY": str(building), "PATH": "/usr/bin:/bin"}
-        subprocess.run(
-            [sys.executable, "-I", "-c", HYPOTHESIS_WARMUP], env=env, check=False, timeout=600
-        )
-        if where == cache.parent:
+            building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache.parent))
+            _build_tables(building)
             with contextlib.suppress(OSError):
                 building.rename(cache)  # another run may have been first: keep theirs
-        else:
-            cache = building
-        shutil.rmtree(building, ignore_errors=True) if building != cache else None
-    if (cache / "unicode_data").is_dir():
+            shutil.rmtree(building, ignore_errors=True)
         shutil.copytree(cache / "unicode_data", dest / "unicode_data", dirs_exist_ok=True)
+    except (OSError, shutil.Error):
+        shutil.rmtree(dest / "unicode_data", ignore_errors=True)
+        _build_tables(dest)
+
+
+def _build_tables(storage: Path) -> None:
+    env = {"HYPOTHESIS_STORAGE_DIRECTORY": str(storage), "PATH": "/usr/bin:/bin"}
+    subprocess.run(
+        [sys.executable, "-I", "-c", HYPOTHESIS_WARMUP], env=env, check=False, timeout=600
+    )
 
 
 def write_runtime(course: Course, hidden: Path | None, dest: Path) -> None:
@@ -310,6 +318,12 @@ class Sandbox:
             host.warnings.append("the submission can read: " + ", ".join(host.exposed))
         if host.root and not host.users and not host.cgroups:
             host.warnings.append("processes are not limited: root ignores RLIMIT_NPROC")
+        if not host.users and self.slots > 1:
+            host.warnings.append(
+                f"one submission at a time, not {self.slots}: without a user of its own, a "
+                "submission could reach the processes and files of one graded beside it"
+            )
+            self.slots = 1
 
     def _probe(self) -> dict | None:
         with self.job("probe", 0) as job:

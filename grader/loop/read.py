@@ -1,8 +1,9 @@
 """`learn read`: open a lesson's page at a section, where a learner can read it.
 
 The page is the published site's when the course names one (`site_url` in course.toml's
-[course] table or in mkdocs.yml), else the course's own site/ folder, built on first
-use. The browser is Python's `webbrowser`, so the BROWSER variable chooses it.
+[course] table, COURSE_SITE_URL, or mkdocs.yml's site_url when it is not a local
+address), else the course's own site/ folder, built on first use. The browser is
+Python's `webbrowser`, so the BROWSER variable chooses it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import tomllib
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from grader.course import Course, CourseError, Lesson, slugify
 
@@ -40,14 +42,23 @@ def find_section(course: Course, lesson: Lesson, wanted: str) -> str:
     raise CourseError(f"{lesson.id} has no section {wanted!r}; its sections:\n  {listed}")
 
 
+_MKDOCS_SITE_URL = re.compile(
+    r"""^site_url:\s*(?:!ENV\s*\[\s*\w+\s*,\s*)?['"]?([^'"\s#\]]+)""", re.M
+)
+
+
 def site_url(course: Course) -> str:
-    """The published site's address, or "" when the course names none."""
+    """The published site's address, or "" when the course names none: course.toml's
+    [course] site_url, else COURSE_SITE_URL (what mkdocs.yml's site_url reads), else
+    mkdocs.yml's own value or default, unless that is a local address (mkdocs serve's)."""
     with (course.root / "course.toml").open("rb") as file:
         url = tomllib.load(file).get("course", {}).get("site_url", "")
+    url = url or os.environ.get("COURSE_SITE_URL", "")
     mkdocs = course.root / "mkdocs.yml"
     if not url and mkdocs.is_file():
-        found = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", mkdocs.read_text("utf-8"), re.M)
-        url = found[1] if found else ""
+        found = _MKDOCS_SITE_URL.search(mkdocs.read_text("utf-8"))
+        local = found and urlsplit(found[1]).hostname in ("127.0.0.1", "localhost")
+        url = found[1] if found and not local else ""
     return url.rstrip("/")
 
 

@@ -1,10 +1,12 @@
 """`learn grade` end to end on the real lesson 1: an honest submission gets exactly the
-grade `learn check` gives it, test by test; a forged one gets nothing."""
+grade `learn check` gives it, test by test; a forged one gets nothing. The same with
+the full sandbox (as root) and with process limits only (as a plain user: see
+conftest.py, which runs this module again as one)."""
 
 from __future__ import annotations
 
-import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,8 +37,8 @@ next(o for o in gc.get_objects() if isinstance(o, Config)).pluginmanager.registe
 """
 
 pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or not (ROOT / "solutions" / "lesson1").is_dir(),
-    reason="needs root (the full sandbox) and the course's lesson 1",
+    not sys.platform.startswith("linux") or not (ROOT / "solutions" / "lesson1").is_dir(),
+    reason="learn grade runs on Linux; this needs the course's lesson 1",
 )
 
 

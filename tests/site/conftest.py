@@ -10,6 +10,7 @@ drive the system's Chromium with Playwright; they never download a browser.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sitekit import CHROMIUM_ARGS, ROOT
+from sitekit import CHROMIUM_ARGS, ROOT, SITE_URL
 
 
 def offline_prefix() -> list[str] | None:
@@ -49,11 +50,12 @@ class Build:
 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The site, built once with `mkdocs build --strict`, with no network when possible."""
+    """The site, built once with `mkdocs build --strict`, with no network when possible,
+    as if published at SITE_URL."""
     target = tmp_path_factory.mktemp("site")
     prefix = offline_prefix() or []
     command = [*prefix, sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_SITE_URL": SITE_URL}
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         log = (done.stdout + done.stderr)[-6000:]
@@ -183,22 +185,28 @@ def scheme(request) -> str:
     return request.param
 
 
+@contextlib.contextmanager
 def open_tab(browser, site_url: str, scheme: str, width: int = 1280):
-    """A tab `width` pixels wide in the light or dark palette, closed at the end."""
+    """A tab `width` pixels wide in the light or dark palette, in a context of its own
+    (its own renderer process: tabs work side by side), closed at the end."""
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
-    yield _watch(page, site_url)
-    page.unroute_all(behavior="ignoreErrors")  # no route handler left running at close
-    context.close()
+    try:
+        yield _watch(page, site_url)
+    finally:
+        page.unroute_all(behavior="ignoreErrors")  # no route handler left running at close
+        context.close()
 
 
 @pytest.fixture
 def tab(browser, site_url):
     """A fresh light-mode tab on the served site."""
-    yield from open_tab(browser, site_url, "light")
+    with open_tab(browser, site_url, "light") as visit:
+        yield visit
 
 
 @pytest.fixture
 def schemed_tab(browser, site_url, scheme):
     """A fresh tab in the light or the dark palette (as the system asks)."""
-    yield from open_tab(browser, site_url, scheme)
+    with open_tab(browser, site_url, scheme) as visit:
+        yield visit

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,10 +21,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Where the tests' build says it is published (COURSE_SITE_URL, read by mkdocs.yml's
+# site_url): under a sub-path, as on GitHub Pages, the case where the 404 page's absolute
+# links and the sitemap must be right. The .test domain is never reached.
+SITE_URL = "https://course.test/deep-learning/"
+
+
 def site_path() -> str:
-    """The path of mkdocs.yml's site_url ('/deep-learning/'): absolute links start with it."""
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    return urlsplit(re.search(r"^site_url:\s*(\S+)", config, re.M)[1]).path or "/"
+    """The path of SITE_URL ('/deep-learning/'): the 404 page's links start with it."""
+    return urlsplit(SITE_URL).path
 
 
 def lessons() -> list[dict]:
@@ -55,10 +59,13 @@ def load_hook(name: str):
     import importlib.util
     import sys
 
-    spec = importlib.util.spec_from_file_location(
-        f"hook_{name}", ROOT / "mkdocs_hooks" / f"{name}.py"
-    )
+    hooks = ROOT / "mkdocs_hooks"
+    spec = importlib.util.spec_from_file_location(f"hook_{name}", hooks / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(hooks))  # as mkdocs does: a hook imports the modules beside it
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(hooks))
     return module

@@ -10,7 +10,9 @@ carries them, which is what mkdocs_hooks/lessons.py does.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -71,12 +73,10 @@ def kernels(tmp_path_factory: pytest.TempPathFactory) -> KernelSpecManager:
     return KernelSpecManager(kernel_dirs=[str(home / "kernels")], ensure_native_kernel=False)
 
 
-@pytest.mark.parametrize("lesson", lessons(), ids=lambda lesson: lesson["id"])
-def test_the_downloaded_notebook_runs_in_an_empty_folder(built_site, kernels, lesson, tmp_path):
-    download = built_site / lesson_url(lesson) / f"{Path(lesson['page']).stem}.ipynb"
+def run_download(download: Path, kernels: KernelSpecManager, folder: Path):
+    """The notebook executed in the kernel without the course, in `folder` (empty)."""
     nb = nbformat.read(download, as_version=4)
     assert nb.metadata.get("kernelspec", {}).get("name"), f"{download.name} has no kernelspec"
-    folder = tmp_path / "empty"
     folder.mkdir()
     km = KernelManager(kernel_name=KERNEL, kernel_spec_manager=kernels)
     client = NotebookClient(
@@ -87,8 +87,33 @@ def test_the_downloaded_notebook_runs_in_an_empty_folder(built_site, kernels, le
         resources={"metadata": {"path": str(folder)}},
     )
     client.execute()  # a cell that raises (and is not tagged raises-exception) fails here
+    return nb
+
+
+@pytest.fixture(scope="module")
+def runs(built_site, kernels, tmp_path_factory) -> dict[str, Future]:
+    """Every lesson's download executed, one kernel per core at a time, as the build
+    executes them: lesson by lesson, the tests below then wait for their own."""
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="download")
+    folders = tmp_path_factory.mktemp("empty")
+    futures = {
+        lesson["id"]: pool.submit(
+            run_download,
+            built_site / lesson_url(lesson) / f"{Path(lesson['page']).stem}.ipynb",
+            kernels,
+            folders / lesson["id"],
+        )
+        for lesson in lessons()
+    }
+    yield futures
+    pool.shutdown(cancel_futures=True)
+
+
+@pytest.mark.parametrize("lesson", lessons(), ids=lambda lesson: lesson["id"])
+def test_the_downloaded_notebook_runs_in_an_empty_folder(runs, lesson):
+    nb = runs[lesson["id"]].result()
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    assert all(cell.execution_count for cell in code), f"{download.name}: a cell did not run"
+    assert all(cell.execution_count for cell in code), f"{lesson['id']}: a cell did not run"
 
 
 def test_the_download_carries_the_course_modules_it_imports():

@@ -103,10 +103,12 @@ def grades_like_learn_check(tab, learn, tmp_path, course_json: dict, lesson: str
         assert (got[0]["status"], got[0]["score"]) == expected
 
 
-def test_lesson6_in_the_page(tab, course_json, learn, tmp_path):
-    tab.open("lessons/lesson6/")
-    grades_like_learn_check(tab, learn, tmp_path, course_json, "lesson6")
-    tab.assert_clean("lesson6")
+@pytest.mark.parametrize("lesson", ["lesson5", "lesson6"])
+def test_lessons_5_and_6_in_the_page(tab, course_json, learn, tmp_path, lesson):
+    """Lesson 5's tests judge the Value by their own oracle, not torch, so they run here."""
+    tab.open(f"lessons/{lesson}/")
+    grades_like_learn_check(tab, learn, tmp_path, course_json, lesson)
+    tab.assert_clean(lesson)
 
 
 def test_lesson1_in_the_page_and_an_endless_loop(tab, course_json, learn, tmp_path):
@@ -177,7 +179,7 @@ def test_each_lesson_page_says_where_it_is_checked(built_site, course_json):
     """The editor where the tests can run in a browser; elsewhere (PyTorch has no
     WebAssembly build) the commands to run them locally."""
     in_browser = {key for key, lesson in course_json["lessons"].items() if lesson["browser"]}
-    assert {"lesson1", "lesson6"} <= in_browser
+    assert {"lesson1", "lesson5", "lesson6"} <= in_browser
     for lesson in lessons():
         text = (built_site / lesson_url(lesson) / "index.html").read_text(encoding="utf-8")
         if lesson["id"] in in_browser:

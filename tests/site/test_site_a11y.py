@@ -1,16 +1,26 @@
 """Every page at a phone's width and a laptop's, in both palettes: accessible and legible.
 
-Each page is opened at 390 px and 1280 px wide, light and dark. axe-core (vendored in
+Each page is opened at 390 px and 1280 px wide, side by side (two tabs, each in a
+renderer process of its own), first in the light palette, then switched to the dark
+one with Material's own toggle, as a reader does. axe-core (vendored in
 tests/site/vendor/axe-core, injected by Playwright) must find nothing serious or
-critical; the page must not scroll sideways; outputs keep their lines whole; code that
-is wider than its column scrolls and can be reached by keyboard; at 1280 px the code
-column holds the 100 columns the lessons are written to; every figure has an alt text
-of its own and, at 390 px, text at least 9 px tall. A full-page screenshot of each is
-left in artifacts/screenshots (SCREENSHOT_DIR) for a course writer to look at. The
-tab records any console error, failed request or request off the machine (conftest).
+critical: every rule in the light palette, the rules about colours again in the dark
+one. In each of the four, the page must not scroll sideways; outputs keep their lines
+whole; code that is wider than its column scrolls and can be reached by keyboard; at
+1280 px the code column holds the 100 columns the lessons are written to; every figure
+shown has an alt text of its own and, at 390 px, text at least 9 px tall. A full-page
+screenshot of each is left in artifacts/screenshots (SCREENSHOT_DIR) for a course
+writer to look at. The tabs record any console error, failed request or request off
+the machine (conftest).
+
+axe-core is what takes time (seconds a lesson page: thousands of highlighted code
+tokens to check for contrast), so each tab's run is started and left to work while the
+other tab is screenshot and measured, and only then awaited.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 import pytest
 from conftest import open_tab
@@ -23,18 +33,9 @@ FIGURE_TEXT_PT = 10  # matplotlib's default text size: tick labels, axis labels,
 MIN_TEXT_PX = 9
 
 
-@pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
-def width(request) -> int:
-    return WIDTHS[request.param]
-
-
-@pytest.fixture
-def sized_tab(browser, site_url, scheme, width):
-    yield from open_tab(browser, site_url, scheme, width)
-
-
 def load_everything(page) -> None:
-    """Figures load lazily: load them all, so that sizes and screenshots are final."""
+    """Figures load lazily: load them all (both palettes'), so that sizes and
+    screenshots are final."""
     page.evaluate(
         """() => Promise.all([...document.images].map(img => {
             img.loading = 'eager';
@@ -47,20 +48,37 @@ def load_everything(page) -> None:
     page.wait_for_timeout(300)
 
 
+def to_dark(page) -> None:
+    """Material's palette toggle, clicked as a reader would."""
+    page.emulate_media(color_scheme="dark")
+    page.locator("label[title='Dark mode']:visible").first.click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    load_everything(page)  # scrollers again, for the figures now shown
+
+
+# The rules whose outcome colours can change: in the dark palette only these run again,
+# the page being otherwise the one checked in the light palette (the switch changes a
+# few attributes of <body>, which figure is displayed and the toggle's own icon).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+# Started without waiting for it (axe.run works synchronously for most of its run, so
+# it starts from a timer): the promise is kept in the page, awaited by axe_findings.
+START_AXE = """(rules) => {
+    const options = {resultTypes: ['violations']};
+    if (rules) options.runOnly = {type: 'rule', values: rules};
+    window.courseAxe = new Promise(ready => setTimeout(ready))
+        .then(() => axe.run(document, options)).then(result =>
+        result.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x): ` +
+                 v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' +
+                    (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160))
+                 .join(' | ')));
+}"""
+
+
 def axe_findings(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ['violations']});
-            return result.violations
-                .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x): ` +
-                     v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' +
-                        (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160))
-                     .join(' | '));
-        }"""
-    )
-    return found
+    return page.evaluate("() => window.courseAxe")
 
 
 LAYOUT = """(args) => {
@@ -86,7 +104,8 @@ LAYOUT = """(args) => {
         const focusable = el.tabIndex >= 0 || el.querySelector('a[href], button, [tabindex]');
         if (!focusable)
             problems.push(`a block scrolls but the keyboard cannot reach it: ` +
-                          `${el.className || el.tagName} "${(el.textContent || "").trim().slice(0, 40)}"`);
+                          `${el.className || el.tagName} ` +
+                          `"${(el.textContent || "").trim().slice(0, 40)}"`);
     }
     if (window.innerWidth >= 1280) {
         for (const pre of document.querySelectorAll('.highlight-ipynb pre')) {
@@ -103,7 +122,8 @@ LAYOUT = """(args) => {
         }
     }
     const alts = new Map();
-    for (const img of document.querySelectorAll('article img')) {
+    const shown = [...document.querySelectorAll('article img')].filter(i => i.checkVisibility());
+    for (const img of shown) {
         const alt = (img.getAttribute('alt') || '').trim();
         if (!alt) problems.push(`a figure without alt text: ${img.src}`);
         alts.set(alt, (alts.get(alt) || 0) + 1);
@@ -122,15 +142,36 @@ LAYOUT = """(args) => {
 
 
 @pytest.mark.parametrize("url", page_urls(), ids=lambda url: url.strip("/") or "home")
-def test_each_page_is_accessible_and_legible(sized_tab, scheme, width, url):
-    page = sized_tab.page
-    sized_tab.open(url)
-    load_everything(page)
-    assert page.locator("article h1").count() >= 1, f"{url}: no title"
-    name = f"{url.strip('/').replace('/', '-') or 'home'}-{width}-{scheme}"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.jpeg", full_page=True, type="jpeg", quality=70)
-    problems = page.evaluate(LAYOUT, [CODE_COLUMNS, MIN_TEXT_PX, FIGURE_TEXT_PT])
-    problems += [f"axe: {finding}" for finding in axe_findings(page)]
-    assert not problems, f"{name}:\n  " + "\n  ".join(problems)
-    sized_tab.assert_clean(name)
+def test_each_page_is_accessible_and_legible(browser, site_url, url):
+    problems: list[str] = []
+    with contextlib.ExitStack() as stack:
+        tabs = {
+            width: stack.enter_context(open_tab(browser, site_url, "light", width))
+            for width in WIDTHS.values()
+        }
+        for tab in tabs.values():  # both load at once
+            tab.page.goto(tab.base + url, wait_until="commit")
+        for tab in tabs.values():
+            tab.page.wait_for_load_state("networkidle")
+            load_everything(tab.page)
+            tab.page.add_script_tag(path=str(AXE))
+            assert tab.page.locator("article h1").count() >= 1, f"{url}: no title"
+        for scheme in ("light", "dark"):
+            for width, tab in tabs.items():
+                if scheme == "dark":
+                    to_dark(tab.page)
+                name = f"{url.strip('/').replace('/', '-') or 'home'}-{width}-{scheme}"
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                tab.page.screenshot(
+                    path=SCREENSHOTS / f"{name}.jpeg", full_page=True, type="jpeg", quality=70
+                )
+                found = tab.page.evaluate(LAYOUT, [CODE_COLUMNS, MIN_TEXT_PX, FIGURE_TEXT_PT])
+                problems += [f"{name}: {problem}" for problem in found]
+                rules = COLOUR_RULES if scheme == "dark" else None
+                tab.page.evaluate(START_AXE, rules)  # runs on while the other tab is looked at
+            for width, tab in tabs.items():
+                name = f"{width} px, {scheme}"
+                problems += [f"{name}: axe: {finding}" for finding in axe_findings(tab.page)]
+        assert not problems, f"{url or 'home'}:\n  " + "\n  ".join(problems)
+        for width, tab in tabs.items():
+            tab.assert_clean(f"{url or 'home'} at {width} px")

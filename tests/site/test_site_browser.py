@@ -14,29 +14,69 @@ import threading
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sitekit import lesson_url, lessons, site_path
 
 LESSON_IDS = [lesson["id"] for lesson in lessons()]
 
 
+def luminance(rgb) -> float:
+    """WCAG's relative luminance of an sRGB colour (0-255 channels)."""
+    linear = [c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def how_it_reads(picture: bytes, background) -> tuple[tuple, float]:
+    """A figure as shown: the colour of its background (the commonest colour along its
+    edges, where a figure has margins, not data), and the share of its pixels that stand
+    out from the page's background at 4.5:1 or more (text, axes, lines)."""
+    image = Image.open(io.BytesIO(picture)).convert("RGB")
+    width, height = image.size
+    edges = [image.crop(box) for box in ((0, 0, width, 2), (0, height - 2, width, height))]
+    edges += [image.crop(box) for box in ((0, 0, 2, height), (width - 2, 0, width, height))]
+    counts: dict[tuple, int] = {}
+    for edge in edges:
+        for n, rgb in edge.getcolors(edge.width * edge.height):
+            counts[rgb] = counts.get(rgb, 0) + n
+    page = luminance(background)
+    standing_out = sum(
+        n
+        for n, rgb in image.getcolors(width * height)
+        if (max(luminance(rgb), page) + 0.05) / (min(luminance(rgb), page) + 0.05) >= 4.5
+    )
+    return max(counts, key=counts.get), standing_out / (width * height)
+
+
 @pytest.mark.parametrize("lesson", lessons(), ids=LESSON_IDS)
-def test_each_lesson_shows_its_outputs_and_figures(schemed_tab, lesson):
+def test_each_lesson_shows_its_outputs_and_figures(schemed_tab, scheme, lesson):
+    """Every figure loads and is the one drawn for the palette: its background is the
+    page's own (no light card on a dark page), with text and lines that stand out."""
     page = schemed_tab.page
     schemed_tab.open(lesson_url(lesson))
     outputs = page.locator(".jp-OutputArea-output")
     assert outputs.count() > 0, f"{lesson['id']}: no executed output on the page"
-    figures = page.locator(".jp-OutputArea-output img")
+    figures = page.locator(".jp-OutputArea-output img:visible")
     assert figures.count() > 0, f"{lesson['id']}: no figure in the outputs"
+    drawn_for = "dark" if scheme == "dark" else "light"
+    assert figures.count() == page.locator(f".nb-figure--{drawn_for} img").count()
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    background = tuple(int(v) for v in re.findall(r"\d+", background)[:3])
     for i in range(figures.count()):
         figure = figures.nth(i)
         figure.scroll_into_view_if_needed()  # figures load lazily, once near the view
-        loaded = figure.evaluate(
-            """img => img.complete ? img.naturalWidth > 0 : new Promise(done => {
-                img.addEventListener('load', () => done(true));
-                img.addEventListener('error', () => done(false));
-            })"""
+        loaded = figure.evaluate(  # loaded and decoded: what the screenshot shows is it
+            """img => (img.complete ? Promise.resolve() : new Promise((done, failed) => {
+                img.addEventListener('load', done);
+                img.addEventListener('error', failed);
+            })).then(() => img.decode()).then(() => img.naturalWidth > 0, () => false)"""
         )
         assert loaded, f"{lesson['id']}: figure {i + 1} did not load"
+        dominant, standing_out = how_it_reads(figure.screenshot(), background)
+        where = f"{lesson['id']} figure {i + 1} ({scheme})"
+        assert max(abs(a - b) for a, b in zip(dominant, background, strict=True)) <= 8, (
+            f"{where}: its background is {dominant}, on a page of {background}"
+        )
+        assert standing_out >= 0.002, f"{where}: only {standing_out:.2%} of it stands out"
     assert page.locator("text=learn check " + lesson["id"]).count() >= 1
     schemed_tab.assert_clean(lesson["id"])
 
@@ -160,14 +200,32 @@ def test_the_sidebar_and_the_map_name_lessons_as_the_catalogue_does(tab):
     tab.assert_clean("labels")
 
 
-def test_katex_loads_only_where_there_is_maths(tab):
-    loaded: list[str] = []
-    tab.page.on("request", lambda request: loaded.append(request.url))
-    tab.open("start/")
-    assert not [url for url in loaded if "katex" in url], "KaTeX loaded on a page without maths"
+def test_maths_needs_no_script_and_its_stylesheet_only_where_there_is_maths(browser, site_url):
+    """KaTeX typesets when the site is built: a page shows its maths with JavaScript
+    off, and only a page with maths fetches KaTeX's stylesheet (and no script)."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(site_url + "start/")
+    assert not [url for url in fetched if "katex" in url], "KaTeX on a page without maths"
+    page.goto(site_url + lesson_url(lessons()[0]))
+    assert page.locator(".jp-MarkdownOutput .katex .katex-mathml math").count() >= 10
+    katex = [url for url in fetched if "katex" in url]
+    assert any(url.endswith("katex.min.css") for url in katex), katex
+    assert not [url for url in katex if url.endswith(".js")], katex
+    context.close()
+
+
+def test_the_search_index_is_fetched_once_search_is_used(tab):
+    """The index (the whole site's text) is held back until the search box is used."""
+    fetched: list[str] = []
+    tab.page.on("request", lambda request: fetched.append(request.url))
     tab.open(lesson_url(lessons()[0]))
-    tab.page.wait_for_selector(".jp-MarkdownOutput .katex")
-    tab.assert_clean("maths on demand")
+    assert not [url for url in fetched if "search" in url], "search loaded on opening"
+    with tab.page.expect_request("**/search/search_index.json"):
+        tab.page.locator("input.md-search__input").click()
+    tab.assert_clean("search on demand")
 
 
 def test_the_learn_check_block_is_a_code_block_like_the_others(tab):

@@ -84,40 +84,58 @@ nav:
 """
 
 
-def build_one_notebook(tmp_path: Path, cell: str) -> subprocess.CompletedProcess:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "course.toml").write_text('lessons = []\n[course]\ntitle = "t"\n')
+def start_build(folder: Path, cell: str) -> subprocess.Popen:
+    """`mkdocs build --strict` of a one-page site whose page is `cell`, started."""
+    (folder / "docs").mkdir()
+    (folder / "course.toml").write_text('lessons = []\n[course]\ntitle = "t"\n')
     hook = ROOT / "mkdocs_hooks" / "lessons.py"
-    (tmp_path / "mkdocs.yml").write_text(CONFIG.format(hook=hook))
+    (folder / "mkdocs.yml").write_text(CONFIG.format(hook=hook))
     notebook = "# %% [markdown]\n# # A page\n\n" + textwrap.dedent(cell)
-    (tmp_path / "docs" / "page.py").write_text(notebook)
+    (folder / "docs" / "page.py").write_text(notebook)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "out"]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env)
+    return subprocess.Popen(
+        command, cwd=folder, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
 
 
-def test_a_cell_that_raises_fails_the_build(tmp_path):
-    done = build_one_notebook(tmp_path, '# %%\nraise ValueError("not meant to happen")\n')
-    assert done.returncode != 0
-    assert "not meant to happen" in done.stdout + done.stderr
-
-
-def test_a_cell_tagged_raises_exception_may_raise(tmp_path):
-    cell = """
+PAGES = {
+    "raises": '# %%\nraise ValueError("not meant to happen")\n',
+    "tagged and raises": """
         # %% tags=["raises-exception"]
         raise ValueError("on purpose")
 
         # %%
         print("after")
-    """
-    done = build_one_notebook(tmp_path, cell)
-    assert done.returncode == 0, done.stdout + done.stderr
-    page = (tmp_path / "out" / "page" / "index.html").read_text(encoding="utf-8")
+    """,
+    "tagged and raises nothing": '# %% tags=["raises-exception"]\nprint("fine")\n',
+}
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, tuple[int, str, Path]]:
+    """Each of PAGES built as a site of its own, the three at once: exit code, log, folder."""
+    folders = {name: tmp_path_factory.mktemp("one-page") for name in PAGES}
+    started = {name: start_build(folders[name], cell) for name, cell in PAGES.items()}
+    done = {name: process.communicate()[0] for name, process in started.items()}
+    return {name: (started[name].returncode, done[name], folders[name]) for name in PAGES}
+
+
+def test_a_cell_that_raises_fails_the_build(builds):
+    code, log, _ = builds["raises"]
+    assert code != 0
+    assert "not meant to happen" in log
+
+
+def test_a_cell_tagged_raises_exception_may_raise(builds):
+    code, log, folder = builds["tagged and raises"]
+    assert code == 0, log
+    page = (folder / "out" / "page" / "index.html").read_text(encoding="utf-8")
     assert "on purpose" in page, "the traceback is shown on the page"
     assert "after" in page, "execution went on after the intended error"
 
 
-def test_a_cell_tagged_raises_exception_must_raise(tmp_path):
-    done = build_one_notebook(tmp_path, '# %% tags=["raises-exception"]\nprint("fine")\n')
-    assert done.returncode != 0
-    assert "tagged raises-exception but raised nothing" in done.stdout + done.stderr
+def test_a_cell_tagged_raises_exception_must_raise(builds):
+    code, log, _ = builds["tagged and raises nothing"]
+    assert code != 0
+    assert "tagged raises-exception but raised nothing" in log

@@ -13,6 +13,8 @@ from grader import course as course_mod
 lessons = load_hook("lessons")
 cli_docs = load_hook("cli_docs")
 pages = load_hook("pages")
+maths = load_hook("maths")
+dark_figures = load_hook("dark_figures")
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +210,98 @@ def test_the_notebook_stylesheet_keeps_the_rules_the_pages_can_use():
         assert kept in out
     assert "@media (max-width:1px){.a{x:6}}" in out and "@font-face{font-family:f}" in out
     assert "x:2" not in out and "x:5" not in out and "@media print" not in out
+
+
+def test_the_notebook_stylesheet_keeps_the_variables_something_reads():
+    css = (
+        ":root{--a:1;--b:var(--c);--c:2;--icon:url(data:image/svg+xml;utf8,x);--gone:3}"
+        ".x{color:var(--b)}@media (min-width:1px){.y{--gone-too:1;width:var(--a)}}"
+        ".z{margin:var(--page)}.z{margin:var(--page)}"
+    )
+    out = pages.without_unused_variables(css, elsewhere=".w{--page:0;padding:var(--page)}")
+    assert ":root{--a:1;--b:var(--c);--c:2}" in out, "read directly, or through --b"
+    assert "--icon" not in out and "--gone" not in out, "read by nothing"
+    assert "@media (min-width:1px){.y{width:var(--a)}}" in out
+    assert out.count(".z{") == 1, "an identical rule is kept once"
+
+
+# -- figures for the dark palette -----------------------------------------------------------
+
+
+def test_a_figure_drawn_for_both_palettes_becomes_two_links(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "cache", tmp_path / "cache")
+    twin = f'src="data:image/png;base64,{PNG}" data-dark-png="{PNG}"'
+    html = code_cell().replace(f'src="data:image/png;base64,{PNG}"', twin)
+    out = pages.figures_as_files(html, [["A curve"]], tmp_path / "figures", "lesson")
+    assert out.count('class="nb-figure nb-figure--light"') == 1
+    assert out.count('class="nb-figure nb-figure--dark"') == 1
+    assert out.count('alt="A curve"') == 2 and "data-dark-png" not in out
+
+
+def test_the_page_gets_each_figures_dark_twin_and_the_download_does_not():
+    light, dark = "iVBORw0KGgo=", "iVBORw0KGgoD"
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("plot()")
+    data = {"image/png": light + "\n", dark_figures.DARK_PNG: dark}
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
+    nb.cells = [cell]
+    page = f'<img alt="a" src="data:image/png;base64,{light}"/><img src="data:image/png;base64,x"/>'
+    out = lessons.with_dark_figures(page, nb)
+    assert out.count(f'data-dark-png="{dark}"') == 1, "only the figure that has one"
+    download = lessons.standalone(nb, ROOT)
+    assert dark_figures.DARK_PNG not in download.cells[-1].outputs[0].data
+
+
+def test_dark_colours_reverse_lightness_and_keep_hue():
+    light = dark_figures.dark("black")
+    assert min(light[:3]) > 0.85 and light[3] == 1
+    assert max(dark_figures.dark("white")[:3]) < 0.15
+    red, green, blue, alpha = dark_figures.dark((1.0, 0.9, 0.8, 0.5))  # a pale orange
+    assert red > green > blue and red < 0.5 and alpha == 0.5
+
+
+def test_a_darkened_figure_keeps_its_data_and_is_restored_after():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (ax, other) = plt.subplots(1, 2)
+    ax.plot([0, 1], [0, 1], color="black")
+    ax.set_title("a title")
+    image = other.imshow([[0, 1], [1, 0]], cmap="Greys")
+    before = (ax.lines[0].get_color(), ax.title.get_color(), figure.get_facecolor())
+    figure.canvas.draw()  # as the light figure is drawn first: every tick exists
+    undo = dark_figures.darkened(figure)
+    assert figure.get_facecolor()[3] == 0 and ax.patch.get_facecolor()[3] == 0, "see-through"
+    assert min(matplotlib.colors.to_rgb(ax.lines[0].get_color())) > 0.85
+    assert min(matplotlib.colors.to_rgb(ax.title.get_color())) > 0.85
+    assert image.get_cmap().name == "Greys" and image.get_alpha() is None, "data as drawn"
+    for put, old in reversed(undo):
+        put(old)
+    after = (ax.lines[0].get_color(), ax.title.get_color(), figure.get_facecolor())
+    assert after == before
+    plt.close(figure)
+
+
+# -- maths typeset when building ------------------------------------------------------------
+
+
+def test_maths_in_text_is_typeset_and_code_is_left_alone():
+    html = (
+        "<p>a $x &lt; 1$ and <code>$y$</code> and \\(z\\), $$\\frac{1}{2}$$</p>"
+        "<pre>$ pip install</pre>"
+    )
+    out = maths.typeset_html(html, maths.DOLLARS, "page")
+    assert out.count('class="katex"') == 3 and out.count("katex-display") == 1
+    assert "<code>$y$</code>" in out and "<pre>$ pip install</pre>" in out
+    assert "<mo>&lt;</mo>" in out, "the formula's own < reached KaTeX unescaped"
+    assert maths.typeset_html("<p>5 $ and no more</p>", maths.DOLLARS, "page") == (
+        "<p>5 $ and no more</p>"
+    ), "a lone dollar is text"
+
+
+def test_a_formula_katex_cannot_read_is_a_build_warning(caplog):
+    out = maths.typeset_text("$\\frac{1}$", maths.DOLLARS, "lessons/x.py")
+    assert "katex-error" in out
+    assert "lessons/x.py" in caplog.text and "\\frac{1}" in caplog.text

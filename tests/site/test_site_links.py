@@ -7,13 +7,12 @@ when the link has a #fragment, the target page has an element with that id.
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from sitekit import ROOT, lesson_url, lessons, site_path
+from sitekit import ROOT, SITE_URL, lesson_url, lessons, site_path
 
 from grader import course as course_mod
 
@@ -163,10 +162,11 @@ def test_the_reference_has_a_section_for_every_command(built_site, pages):
 
 
 def test_the_sitemap_and_canonical_links_use_the_site_url(built_site):
+    """The build was told its address (COURSE_SITE_URL, see conftest): every page has it."""
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    site_url = re.search(r"^site_url:\s*(\S+)", config, re.M)[1]
     for lesson in lessons():
-        assert f"<loc>{site_url}{lesson_url(lesson)}</loc>" in sitemap, lesson["id"]
+        assert f"<loc>{SITE_URL}{lesson_url(lesson)}</loc>" in sitemap, lesson["id"]
     home = (built_site / "index.html").read_text(encoding="utf-8")
-    assert f'<link rel="canonical" href="{site_url}">' in home
+    assert f'<link rel="canonical" href="{SITE_URL}">' in home
+    lesson = (built_site / lesson_url(lessons()[0]) / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{SITE_URL}{lesson_url(lessons()[0])}">' in lesson

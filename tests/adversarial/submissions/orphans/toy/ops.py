@@ -1,4 +1,6 @@
-"""Correct, but leaves processes behind: one in its own session, one double-forked."""
+"""Correct, but leaves processes behind: one in its own session, one double-forked, and
+a chain of processes each in a session of its own with an empty environment, each
+forking the next and exiting (no marker to find them by, none a child of a live one)."""
 
 import os
 import shutil
@@ -14,6 +16,12 @@ def _escape():
         if os.fork() == 0:
             os.execv(SLEEP, ["sleep", "314.141"])
         os._exit(0)
+    if os.fork() == 0:
+        os.setsid()
+        for _ in range(8):
+            if os.fork():
+                os._exit(0)
+        os.execve(SLEEP, ["sleep", "315.151"], {})
 
 
 def double(x):
