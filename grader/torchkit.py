@@ -43,10 +43,29 @@ def random_tensor(shape, seed: int, dtype=torch.float64, device="cpu", scale=1.0
     return values.to(dtype=usable(dtype, device), device=device)
 
 
-def expect_same(got: Called, expected: torch.Tensor, tolerance=TOLERANCE) -> None:
-    """expect_tensor_close with the (rtol, atol) that `tolerance` gives the expected dtype."""
+def magnitude(*tensors: torch.Tensor) -> float:
+    """The largest finite absolute value in the inputs: a correct computation in another
+    order may round at that size (testkit.ROUNDINGS), whatever the size of its answer."""
+    finite = [t.detach().abs()[torch.isfinite(t)] for t in tensors]
+    return max((float(f.max()) for f in finite if f.numel()), default=0.0)
+
+
+def expect_same(
+    got: Called, expected: torch.Tensor, tolerance=TOLERANCE, magnitude: float = 0.0
+) -> None:
+    """expect_tensor_close with the (rtol, atol) that `tolerance` gives the expected dtype,
+    widened to the roundings of inputs of `magnitude` (see `magnitude`)."""
     rtol, atol = tolerance[expected.dtype]
-    expect_tensor_close(got, expected, rtol=rtol, atol=atol)
+    expect_tensor_close(got, expected, rtol=rtol, atol=atol, magnitude=magnitude)
+
+
+def first_optimizer() -> None:
+    """Shipped: torch's first optimiser made. It imports torch._dynamo, a one-off cost of
+    seconds (tens on a busy machine) to pay before a test's time limit starts, where the
+    learner's code runs: not inside whichever test first runs their torch.optim.SGD."""
+    import torch
+
+    torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
 
 
 @contextmanager

@@ -39,14 +39,13 @@ from grader.testkit import (
     run_there,
     show,
 )
-from grader.torchkit import FLOATS, call_there, forbidden
+from grader.torchkit import FLOATS, call_there, first_optimizer, forbidden
 
 networks = exercise_module("lesson4.networks")
 
-# The first optimiser torch makes imports torch._dynamo: a one-off cost of a second or
-# two, and ten times that on a busy machine. Pay it here, while the tests are collected,
-# rather than inside the time limit of whichever training test comes first.
-torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=0.1)
+# Pay the first optimiser's one-off cost here, while the tests are collected, rather than
+# inside the time limit of whichever training test comes first (torchkit.first_optimizer).
+first_optimizer()
 
 
 @pytest.fixture(autouse=True)
@@ -54,10 +53,11 @@ def one_thread():
     """Every tensor here is tiny, so one thread is as fast as several; and on a busy
     machine (two cores shared with other jobs) torch's default of one thread per core
     made the training test dozens of times slower, because its threads wait on each other.
-    Here and where the learner's code runs (which pays there, before the test's time
-    limit starts, the optimiser's one-off import too)."""
+    Here and where the learner's code runs, which also pays there, before the test's time
+    limit starts, for its first optimiser."""
     before = torch.get_num_threads()
     torch.set_num_threads(1)
+    run_there(first_optimizer)
     there = run_there(torch_threads, 1)
     yield
     run_there(torch_threads, there)
@@ -65,11 +65,9 @@ def one_thread():
 
 
 def torch_threads(count):
-    """Shipped: torch's threads set to `count` (and its first optimiser made: see above);
-    the count before."""
+    """Shipped: torch's threads set to `count`; the count before."""
     import torch
 
-    torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
     before = torch.get_num_threads()
     torch.set_num_threads(count)
     return before
