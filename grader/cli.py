@@ -19,6 +19,7 @@ from grader import course as course_mod
 from grader.authoring import stubs
 from grader.course import CourseError
 from grader.loop import daemon, progress
+from grader.loop.install import ensure_torch
 from grader.loop.livebar import LiveBar
 from grader.runner import RunOptions, parallel_shares, resolve_target
 
@@ -118,6 +119,7 @@ def check(lesson: str | None, every: bool, path: Path | None, fmt: str, timeout:
         sys.exit(_check_all(course, path, fmt, timeout))
     chosen = course.lesson(lesson or "")
     target = resolve_target(course, chosen, path)
+    ensure_torch(course, [chosen], say=console.print)
     _import_in_background("grader.render")  # rich, ready by the time the tests are done
     with LiveBar() as bar:
         options = RunOptions(timeout, on_record=bar.follow(chosen.id), shares=parallel_shares())
@@ -150,6 +152,7 @@ def _check_all(course: course_mod.Course, path: Path | None, fmt: str, timeout: 
     from grader.loop import overview
 
     outcomes = []
+    ensure_torch(course, course.lessons, say=console.print)
     _import_in_background("grader.render", "grader.loop.overview")
     with LiveBar() as bar:
         for lesson in course.lessons:

@@ -43,6 +43,14 @@ def test_a_cuda_build_without_a_gpu_is_a_warning_not_a_problem(toy):
     assert cuda.ok and cuda.warning and "nvidia-smi" in cuda.fix
 
 
+def test_torch_not_yet_installed_is_a_warning_with_how_to_install_it_now(toy):
+    info = {"missing": "ModuleNotFoundError: No module named 'torch'"}
+    found = by_name(doctor.diagnose(cwd=toy.root, torch_info=info))
+    assert found["torch"].ok and found["torch"].warning
+    assert "first check of a lesson that uses it" in found["torch"].detail
+    assert "'.[torch]'" in found["torch"].fix and "cuda" not in found
+
+
 def test_each_problem_comes_with_a_fix(tmp_path):
     findings = doctor.diagnose(
         cwd=tmp_path, torch_info={"error": "ModuleNotFoundError: torch"}, version=(3, 9, 1)

@@ -549,7 +549,7 @@ def test_cli_bundle_leaves_the_solutions_out(toy, tmp_path, learn):
     (hidden / "test_more.py").write_text(HIDDEN)
     run = learn(
         "grade", "bundle", "--out", str(tmp_path / "gs"), "--tests", str(hidden.parent),
-        cwd=toy.root,
+        "--torch-index", "https://wheels.example/cpu", cwd=toy.root,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     names = zipfile.ZipFile(tmp_path / "gs" / "autograder.zip").namelist()
@@ -561,6 +561,7 @@ def test_cli_bundle_leaves_the_solutions_out(toy, tmp_path, learn):
     assert os.access(tmp_path / "gs" / "run_autograder", os.X_OK)
     setup = (tmp_path / "gs" / "setup.sh").read_text()
     assert setup.index("apt-get update") < setup.index("apt-get install")
+    assert "index=https://wheels.example/cpu\n" in setup and '".[torch]"' in setup
     assert "timeout: at least 6 minutes" in run.stderr and "defaults are enough" in run.stderr
     assert "GRADESCOPE-SETTINGS.txt" not in names
 

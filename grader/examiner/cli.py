@@ -399,6 +399,13 @@ def merge(
 @limit_options
 @course_option
 @visibility_option
+@click.option(
+    "--torch-index",
+    default="",
+    metavar="URL",
+    help="Where setup.sh gets torch: PyTorch's CPU wheel index (its install selector "
+    "names it). Without one, pip takes the CUDA build.",
+)
 def bundle(
     out: Path,
     lessons: tuple[str, ...],
@@ -409,6 +416,7 @@ def bundle(
     processes: int,
     course: Path | None,
     hidden_visibility: str,
+    torch_index: str,
 ) -> None:
     """Build a Gradescope autograder in OUT (upload OUT/autograder.zip).
 
@@ -422,6 +430,7 @@ def bundle(
         tests,
         _limits(timeout, lesson_timeout, memory, processes),
         hidden_visibility,
+        torch_index,
     )
     err.print(f"wrote {archive}: upload it as the assignment's autograder")
     settings = archive.parent / grading.BUNDLE_SETTINGS

@@ -757,6 +757,7 @@ def bundle(
     tests: Path | None = None,
     limits: Limits | None = None,
     hidden_visibility: str = "hidden",
+    torch_index: str = "",
 ) -> Path:
     """A Gradescope autograder: `dest/` holds setup.sh, run_autograder and the course
     without its solutions or exercises; `dest/autograder.zip` is what to upload. `dest`
@@ -782,7 +783,10 @@ def bundle(
         args += ["--tests", "/autograder/source/hidden-tests"]
     args += ["--timeout", f"{limits.timeout:g}", "--lesson-timeout", f"{limits.lesson_timeout:g}"]
     args += ["--memory", str(limits.memory_mb), "--processes", str(limits.processes)]
-    values = {"LEARN_ARGS": " ".join(shlex.quote(a) for a in args)}
+    values = {
+        "LEARN_ARGS": " ".join(shlex.quote(a) for a in args),
+        "TORCH_INDEX": shlex.quote(torch_index),
+    }
     scripts = {}
     for name in ("setup.sh", "run_autograder"):
         text = (TEMPLATES / "gradescope" / name).read_text(encoding="utf-8")

@@ -29,6 +29,8 @@ import json, platform
 info = {}
 try:
     import torch
+except ModuleNotFoundError as exc:
+    info["error" if exc.name != "torch" else "missing"] = f"{type(exc).__name__}: {exc}"
 except Exception as exc:
     info["error"] = f"{type(exc).__name__}: {exc}"
 else:
@@ -115,13 +117,22 @@ def diagnose(
         )
 
     info = torch_info if torch_info is not None else probe_torch()
-    if "error" in info:
+    if "missing" in info:
+        findings.append(
+            Finding(
+                "torch",
+                "not installed yet: the first check of a lesson that uses it installs it",
+                warning=True,
+                fix=f"{venv_hint} install -c constraints.txt -e '.[torch]'  (to install it now)",
+            )
+        )
+    elif "error" in info:
         findings.append(
             Finding(
                 "torch",
                 info["error"],
                 ok=False,
-                fix=f"{venv_hint} install -c constraints.txt torch  (from the course folder)",
+                fix=f"{venv_hint} install -c constraints.txt -e '.[torch]'  (in the course folder)",
             )
         )
     else:

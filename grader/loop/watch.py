@@ -27,6 +27,7 @@ from grader import render
 from grader.course import Course, CourseError, Lesson
 from grader.loop import progress
 from grader.loop.clients import make_runner
+from grader.loop.install import ensure_torch
 from grader.loop.worker import FORK_SUPPORTED
 from grader.results import ExerciseResult, LessonResult, Status, TestResult, next_exercise
 from grader.runner import RunOptions
@@ -293,6 +294,7 @@ def watch(
     TICK seconds (the default watches `target` with watchfiles); `record` keeps each
     result in the progress file.
     """
+    ensure_torch(course, [lesson], say=console.print)
     runner = make_runner(course, lesson, fork=fork)
     after = _next_lesson(course, lesson)
     previous: LessonResult | None = None
@@ -338,6 +340,7 @@ def watch(
                         lesson, after, previous = moved, _next_lesson(course, moved), None
                         last = progress.last(course.root, lesson.id) if record else None
                         statuses = progress.exercise_statuses(last)
+                        ensure_torch(course, [lesson], say=console.print)
                         runner = make_runner(course, lesson, fork=fork)
                     run = start()
                     show(None)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image.
 # Built by `learn grade bundle`: the course (without solutions/ or exercises/) is in
-# /autograder/source; this installs it into /autograder/venv with a CPU build of torch.
+# /autograder/source; this installs it into /autograder/venv, with torch from the index
+# given to `learn grade bundle --torch-index` (PyTorch's CPU wheel index: no CUDA).
 set -euo pipefail
 cd /autograder/source
 
@@ -21,8 +22,9 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 
 "$PYTHON" -m venv /autograder/venv
 /autograder/venv/bin/pip install --quiet --upgrade pip
-# torch at the version constraints.txt pins, from PyTorch's CPU wheel index: no CUDA.
+# torch at the version constraints.txt pins; without an index, pip takes its default
+# build for Linux, the one with CUDA (gigabytes, and no GPU to use it here).
+index={{TORCH_INDEX}}
 /autograder/venv/bin/pip install --quiet -c constraints.txt \
-  --extra-index-url https://download.pytorch.org/whl/cpu torch
-/autograder/venv/bin/pip install --quiet -c constraints.txt .
+  ${index:+--extra-index-url "$index"} ".[torch]"
 /autograder/venv/bin/learn --version
