@@ -31,45 +31,29 @@ print(torch.__version__)
 # ## A box of numbers with axes
 #
 # `torch.tensor` takes nested lists. The result knows how many axes it has (`ndim`)
-# and how long each one is, outermost first (`shape`): `matrix` below is two rows of
-# three numbers. One index per axis reaches a number.
+# and their lengths, outermost first (`shape`). One index per axis reaches a number.
 
 # %%
-scalar = torch.tensor(3.5)
-vector = torch.tensor([1.0, 2.0, 3.0])
-matrix = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-
-for name, t in [("scalar", scalar), ("vector", vector), ("matrix", matrix)]:
-    print(f"{name:7} ndim={t.ndim}  shape={tuple(t.shape)}")
+matrix = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # two rows of three
+for t in [torch.tensor(3.5), torch.tensor([1.0, 2.0, 3.0]), matrix]:
+    print(f"ndim={t.ndim}  shape={tuple(t.shape)}")
 print(matrix[1, 2], matrix[1, 2].item())  # row 1, column 2 (from 0); .item() gives a float
 
 # %% [markdown]
 # ## What the axes mean
 #
-# What each axis stands for is a convention, not something the numbers know. Images
-# show it best:
-#
-# - a **grey image** is (H, W): H rows of W pixels, one brightness each;
-# - a **colour image** adds an axis for the **channels**, red, green and blue, first
-#   in PyTorch: (3, H, W);
-# - a **batch** of images adds another axis in front: (N, 3, H, W);
-# - a **video** adds time: (N, T, 3, H, W).
-#
-# I painted a batch of three 16 × 16 pictures with code: a colour ramp, a yellow disc
-# and blue stripes.
+# What each axis stands for is a convention, not something the numbers know. A **grey
+# image** is (H, W), H rows of W pixels; a **colour image** adds an axis for the red,
+# green and blue **channels**, first in PyTorch: (3, H, W); a **batch** of images adds
+# one in front, (N, 3, H, W); a **video** adds time, (N, T, 3, H, W). My batch of two
+# 16 × 16 pictures, painted with code:
 
 # %%
-H = W = 16
-rows = torch.linspace(0, 1, H).view(H, 1)  # 0 at the top, 1 at the bottom
-cols = torch.linspace(0, 1, W).view(1, W)  # 0 on the left, 1 on the right
-
-ramp = torch.stack([cols.expand(H, W), rows.expand(H, W), 1 - cols.expand(H, W)])
-disc = ((rows - 0.5) ** 2 + (cols - 0.5) ** 2 < 0.12).float()
-sun = torch.stack([disc, disc * 0.85, torch.full((H, W), 0.15)])
-stripes = ((torch.arange(W) // 3) % 2).float().expand(H, W)
-sea = torch.stack([0.1 * stripes, 0.3 + 0.3 * stripes, 0.5 + 0.5 * stripes])
-
-images = torch.stack([ramp, sun, sea])  # batch axis first
+ys, xs = torch.meshgrid(torch.linspace(0, 1, 16), torch.linspace(0, 1, 16), indexing="ij")
+ramp = torch.stack([xs, ys, 1 - xs])  # red grows to the right, green downwards
+disc = ((xs - 0.5) ** 2 + (ys - 0.5) ** 2 < 0.12).float()
+sun = torch.stack([disc, 0.85 * disc, torch.full_like(disc, 0.15)])  # a yellow disc
+images = torch.stack([ramp, sun])  # the batch axis goes in front
 print("batch:", tuple(images.shape), " one image:", tuple(images[1].shape))
 print("one channel:", tuple(images[1, 0].shape), " one pixel:", images[1, :, 8, 8].tolist())
 
@@ -79,15 +63,13 @@ print("one channel:", tuple(images[1, 0].shape), " one pixel:", images[1, :, 8, 
 #   separate images, labelled with the tensor axes N, C, H and W
 def show_batch(images):
     """One row per image of the batch: the picture, then its three channels."""
-    n = images.shape[0]
-    fig, axes = plt.subplots(n, 4, figsize=(8, 2.1 * n))
-    channel_maps = ["Reds", "Greens", "Blues"]
-    for i in range(n):
+    fig, axes = plt.subplots(len(images), 4, figsize=(8, 2.1 * len(images) + 0.6))
+    for i, image in enumerate(images):
         # matplotlib wants channels last, (H, W, 3): permute reorders the axes
-        axes[i, 0].imshow(images[i].permute(1, 2, 0).clamp(0, 1))
-        axes[i, 0].set_ylabel(f"images[{i}]\n(batch index {i})")
-        for c in range(3):
-            axes[i, c + 1].imshow(images[i, c], cmap=channel_maps[c], vmin=0, vmax=1)
+        axes[i, 0].imshow(image.permute(1, 2, 0).clamp(0, 1))
+        axes[i, 0].set_ylabel(f"images[{i}]")
+        for c, cmap in enumerate(["Reds", "Greens", "Blues"]):
+            axes[i, c + 1].imshow(image[c], cmap=cmap, vmin=0, vmax=1)
     for c, name in enumerate(["all 3 channels", "channel 0: red", "channel 1: green",
                               "channel 2: blue"]):  # fmt: skip
         axes[0, c].set_title(name, fontsize=10)
@@ -107,11 +89,9 @@ def show_batch(images):
 show_batch(images)
 
 # %% [markdown]
-# Each row is one image (axis 0), each of the last three columns a channel (axis 1),
-# and the last two axes pick a pixel inside a square: the yellow disc is bright in red
-# and green, dark in blue. Averaging over axis 1 gives a grey image; the exercise
-# weights the channels by how bright eyes see them, the **luminance**
-# $0.299\,R + 0.587\,G + 0.114\,B$.
+# The yellow disc is high in the red and green channels, low in blue. Averaging over
+# axis 1 gives a grey image; the exercise weights the channels by how bright eyes see
+# them, the **luminance** $0.299\,R + 0.587\,G + 0.114\,B$.
 
 # %%
 grey = images.mean(dim=1, keepdim=True)
@@ -122,9 +102,8 @@ print(tuple(grey.shape))  # (N, 1, H, W): still a batch of images, with one chan
 #
 # Every tensor also has a **dtype**, the kind of number in every cell, and a
 # **device**, the memory it lives in: the CPU's, an NVIDIA GPU's (`cuda`) or an
-# Apple-silicon GPU's (`mps`). Floats default to `float32` (4 bytes, about 7 digits),
-# integers to `int64`; GPU training often uses the 2-byte `float16` or `bfloat16`.
-# `.to(dtype)` converts, and when two dtypes meet, PyTorch
+# Apple-silicon GPU's (`mps`). Floats default to `float32`, integers to `int64`;
+# `.to(dtype)` converts. When two dtypes meet, PyTorch
 # [promotes](https://docs.pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc)
 # them.
 #
@@ -132,64 +111,53 @@ print(tuple(grey.shape))  # (N, 1, H, W): still a batch of images, with one chan
 # Which dtype comes out?</summary>
 #
 # `float32`: a float beats an integer, and the float operand sets the size. So the
-# result cannot hold every int64: with 24 bits of precision, $2^{24} + 1$ comes out as
-# $2^{24}$. Both are checked below.
+# result cannot hold every int64: $2^{24} + 1$ comes out as $2^{24}$.
 #
 # </details>
 
 # %%
 t = torch.tensor([1.0, 2.0])
-print(t.shape, t.dtype, t.device, torch.tensor([1, 2]).dtype, t.to(torch.float16))
-
-small = torch.tensor([1, 2, 3])  # int64
-print((small + torch.tensor([0.5, 0.5, 0.5])).dtype, (small / 2).dtype, (small * 2).dtype)
-print(torch.tensor([2**24 + 1]) + torch.tensor([0.0]))  # int64 + float32: not exact
+print(t.dtype, t.device, torch.tensor([1, 2]).dtype, t.to(torch.float16))
+total = torch.tensor([2**24 + 1]) + torch.tensor([0.0])  # int64 + float32
+print(total.dtype, total)  # not exact
 
 # %% [markdown]
 # ## Element-wise operations
 #
-# Arithmetic between tensors of the same shape happens cell by cell, with no loop;
-# `torch.sqrt`, `torch.exp` or `torch.relu` too.
+# Arithmetic between tensors of the same shape happens cell by cell, with no loop in
+# my code, and so do functions like `torch.exp` and `torch.relu`.
 
 # %%
 a = torch.tensor([1.0, 2.0, 3.0, 4.0])
 b = torch.tensor([10.0, 20.0, 30.0, 40.0])
-print(a + b, a * b, a**2)
-print(a > 2.5)  # comparisons give a tensor of booleans
+print(a + b, a * b, a**2, a > 2.5)  # a comparison gives booleans
 
 # %% [markdown]
-# A neuron's weighted sum from lesson 1 is now `(inputs * weights).sum()`, run by
-# PyTorch's compiled code instead of a Python loop. The difference is easy to feel:
+# Lesson 1's weighted sum is now `(inputs * weights).sum()`. On a million inputs:
 
 # %%
-xs, ws = torch.rand(1_000_000), torch.rand(1_000_000)
-
+inputs, weights = torch.rand(1_000_000), torch.rand(1_000_000)
 start = time.perf_counter()
-total = sum(x * w for x, w in zip(xs.tolist(), ws.tolist(), strict=True))
-loop_s = time.perf_counter() - start
-
-start = time.perf_counter()
-tensor_total = (xs * ws).sum().item()
-tensor_s = time.perf_counter() - start
-
-print(f"python loop: {total:.2f} in {loop_s * 1000:.0f} ms")
-print(f"tensor ops:  {tensor_total:.2f} in {tensor_s * 1000:.1f} ms")
+loop_total = sum(x * w for x, w in zip(inputs.tolist(), weights.tolist(), strict=True))
+middle = time.perf_counter()
+tensor_total = (inputs * weights).sum().item()
+end = time.perf_counter()
+print(f"python loop: {loop_total:.0f} in {(middle - start) * 1000:.0f} ms")
+print(f"tensor ops:  {tensor_total:.0f} in {(end - middle) * 1000:.1f} ms")
 
 # %% [markdown]
-# Same answer, many times faster (on the machine that built this page): the loop pays
-# Python's overhead for every number, the tensor operation once.
+# The same sum, many times faster: the loop pays Python's overhead for every number,
+# the tensor operation once.
 #
 # ## Broadcasting
 #
 # Adding one number to a tensor adds it to every cell, and **broadcasting**
-# generalises that to whole axes. Adding a row of three numbers to a 2 × 3 matrix adds
-# it to each row:
+# generalises that to whole axes: a row of three numbers added to a 2 × 3 matrix is
+# added to each row.
 
 # %%
 m = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # shape (2, 3)
-row = torch.tensor([100.0, 200.0, 300.0])  # shape (3,)
-print(m + row)
-print(m + 0.5)
+print(m + torch.tensor([100.0, 200.0, 300.0]))  # shape (3,)
 
 # %% [markdown]
 # The rules:
@@ -199,7 +167,7 @@ print(m + 0.5)
 # 3. Two lengths fit when they are **equal**, or when one of them is **1**, which is
 #    stretched to the other by repeating its only slice. Any other pair is an error.
 #
-# For `m + row`: (2, 3) against (3,), padded to (1, 3); the 1 stretches to 2.
+# Above, (3,) was padded to (1, 3) and its 1 stretched to 2.
 #
 # <details class="question"><summary>Predict: what shape does a (3, 1) tensor plus a
 # (4,) tensor give?</summary>
@@ -272,9 +240,8 @@ show_row(
 )
 
 # %% [markdown]
-# Solid cells hold real numbers; the dashed ones are the copies broadcasting acts as
-# if it made. With more axes the rules are the same, and a pair of lengths that is
-# neither equal nor 1 is refused, with the axis named:
+# The dashed cells are the copies broadcasting acts as if it made. With more axes the
+# rules are the same, and a pair of lengths that is neither equal nor 1 is refused:
 
 # %%
 print((torch.zeros(8, 1, 3) + torch.zeros(4, 1)).shape)
@@ -284,9 +251,8 @@ except RuntimeError as error:
     print("RuntimeError:", error)
 
 # %% [markdown]
-# Broadcasting makes short code (scaling each channel of a batch of images is one
-# multiplication by a (1, 3, 1, 1) tensor), and silent bugs when two shapes I never
-# meant to combine happen to fit.
+# Broadcasting makes short code, and silent bugs when two shapes I never meant to
+# combine happen to fit.
 #
 # ## Matrix multiplication
 #
@@ -296,7 +262,6 @@ except RuntimeError as error:
 # $$(AB)_{ij} = \sum_k A_{ik} B_{kj}.$$
 #
 # So the shapes must fit: (n, k) @ (k, m) gives (n, m), and the shared k disappears.
-# Here is one entry of a (2, 3) @ (3, 2) product:
 
 # %% tags=["plot"]
 # alt: A matrix product drawn as grids: row 1 of A, 4 5 6, and column 0 of B, 1 0 2, are
@@ -317,31 +282,23 @@ show_row(
 )
 
 # %% [markdown]
-# Entry (1, 0) is $4 \cdot 1 + 5 \cdot 0 + 6 \cdot 2 = 16$. The two products of the
-# same pair of matrices differ:
+# Entry (1, 0) is $4 \cdot 1 + 5 \cdot 0 + 6 \cdot 2 = 16$. The two products differ:
 
 # %%
 A = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
 B = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
-print("element-wise A * B:\n", A * B)
-print("matrix product A @ B:\n", A @ B)
+print(A * B, A @ B, sep="\n")
 
 # %% [markdown]
-# `A @ B` swapped A's columns, which no element-wise product can do. And a layer of
-# neurons *is* a matrix product: with a batch of inputs as (N, in) and the weights as
-# rows of an (out, in) matrix, the layer is `inputs @ weights.T + biases`. `@` also
-# works on stacks of matrices: every axis before the last two is a **batch
-# dimension**, and batch dimensions broadcast.
+# `A @ B` swapped A's columns, which no element-wise product can do. A layer of neurons
+# *is* a matrix product: inputs as (N, in), weights as the rows of (out, in), the layer
+# is `inputs @ weights.T + biases`. Axes before the last two are **batch dimensions**,
+# and they broadcast.
 
 # %%
 inputs = torch.randn(5, 3)  # a batch of 5 inputs with 3 features each
 weights = torch.randn(4, 3)  # a layer of 4 neurons, one row of 3 weights each
-print((inputs @ weights.T).shape)
-print((torch.randn(7, 1, 5, 3) @ torch.randn(4, 3, 2)).shape)
-try:
-    torch.randn(5, 3) @ torch.randn(4, 2)
-except RuntimeError as error:
-    print("RuntimeError:", error)
+print((inputs @ weights.T).shape, (torch.randn(7, 1, 5, 3) @ torch.randn(4, 3, 2)).shape)
 
 # %% [markdown]
 # My own `matmul`, in the exercise, uses only broadcasting, `*` and `sum`: every
@@ -352,20 +309,19 @@ except RuntimeError as error:
 #
 # `view` and `reshape` **regroup** the numbers: they keep their order, row after row,
 # and only change where one row ends and the next starts; one length may be -1, for
-# "whatever is left". A view shares memory with its original: cheap, and writing
-# through it changes both.
+# "whatever is left". A view shares memory with its original: writing through it
+# changes both.
 
 # %%
 flat = torch.arange(12)
 grid = flat.view(3, 4)
-print(grid)
-print(flat.view(2, -1).shape, flat.reshape(2, 2, 3).shape)
+print(grid, flat.reshape(2, -1).shape)
 grid[0, 0] = 100
-print(flat[:3], grid.data_ptr() == flat.data_ptr())  # one memory, two shapes
+print(flat[:3])  # one memory, two shapes
 
 # %% [markdown]
 # `permute` **rearranges** the axes instead: axis 1 becomes axis 0, say (`.T` for a
-# matrix). The shape may come out as a reshape's; the numbers do not.
+# matrix).
 #
 # <details class="question"><summary>Predict: <code>g = torch.arange(6).view(2,
 # 3)</code>. Are <code>g.reshape(3, 2)</code> and <code>g.permute(1, 0)</code> the same
@@ -380,7 +336,6 @@ print(flat[:3], grid.data_ptr() == flat.data_ptr())  # one memory, two shapes
 # %%
 g = torch.arange(6).view(2, 3)
 print(g.reshape(3, 2).tolist(), g.permute(1, 0).tolist())
-print("the same?", torch.equal(g.reshape(3, 2), g.permute(1, 0)))
 
 
 # %% tags=["plot"]
@@ -405,32 +360,22 @@ show_row(
 )
 
 # %% [markdown]
-# Colour follows g's rows: the reshape mixes them (its middle row holds 2 and 3), the
-# permute keeps each whole, as a column. With images this bites: matplotlib wants them
-# channels last, (N, H, W, C). Back to (N, C, H, W), `permute` returns my batch, while
-# a `reshape` to the same shape returns other pictures, without any error:
-
-# %%
-channels_last = images.permute(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
-print(tuple(channels_last.shape))
-print("permute back:", torch.equal(channels_last.permute(0, 3, 1, 2), images))
-print("reshape back:", torch.equal(channels_last.reshape(images.shape), images))
-
-# %% [markdown]
-# `unsqueeze` and `squeeze` add or remove axes of length 1 (the axes broadcasting
-# stretches). A transposed tensor is still a view, but its numbers are no longer laid
+# Colour follows g's rows: the reshape mixes them, the permute keeps each whole, as a
+# column. So my plotting code puts images channels last for matplotlib with
+# `permute(1, 2, 0)`, never a reshape.
+#
+# `unsqueeze` and `squeeze` add or remove axes of length 1, the ones broadcasting
+# stretches. A transposed tensor is still a view, but its numbers are no longer laid
 # out row after row, so `view` cannot flatten it; `reshape` copies when it has to.
 
 # %%
 v = torch.tensor([1.0, 2.0, 3.0])
 print(v.unsqueeze(0).shape, v.unsqueeze(1).shape, v.unsqueeze(1).squeeze(1).shape)
-
-transposed = grid.T
 try:
-    transposed.view(12)
+    grid.T.view(12)
 except RuntimeError as error:
     print("view refused:", str(error).split(".")[0])
-print(transposed.reshape(12))
+print(grid.T.reshape(12))
 
 # %% [markdown]
 # ## Slicing and indexing
@@ -442,11 +387,9 @@ print(transposed.reshape(12))
 # %%
 g = torch.arange(20).view(4, 5)
 print(g)
-print(g[1], g[:, 1])  # row 1, column 1
-print(g[1:3, ::2])  # rows 1 and 2, every other column
+print(g[1], g[:, 1], g[1:3, ::2])  # row 1; column 1; rows 1 and 2, every other column
 print(g[:, 1:2].shape, g[:, 1].shape)  # a slice keeps the axis, an index drops it
-print(g[g % 3 == 0])  # every multiple of 3, as a flat tensor
-print(g[torch.tensor([0, 3])])  # rows 0 and 3
+print(g[g % 3 == 0], g[torch.tensor([0, 3])])  # the multiples of 3; rows 0 and 3
 
 # %% [markdown]
 # ## Reductions along a dimension
@@ -465,12 +408,9 @@ print(g[torch.tensor([0, 3])])  # rows 0 and 3
 
 # %%
 scores = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])  # shape (2, 3)
-print(scores.sum(), scores.sum(dim=0), scores.sum(dim=1))
-print(scores.mean(dim=1), scores.mean(dim=1, keepdim=True).shape)
-
+print(scores.sum(), scores.sum(dim=0), scores.sum(dim=1), scores.mean(dim=1))
 best = scores.max(dim=1)  # the largest value of each row, and where it was
-print(best.values, best.indices)
-print(scores.argmax(dim=1))  # the classic "which class wins" of lesson 1
+print(best.values, best.indices)  # the indices are lesson 1's "which class wins"
 
 # %% tags=["plot"]
 # alt: sum(dim=0) drawn as grids: in the (2, 3) scores 1 5 3 over 4 2 6 the middle column, 5 and
@@ -508,19 +448,16 @@ except RuntimeError as error:
 # %% [markdown]
 # ## exp, log and a stable softmax
 #
-# `torch.exp` and `torch.log` are element-wise and undo each other. `log` turns
-# products into sums: 200 probabilities of 0.01 multiply to 0 in float32, while their
-# logs add up to an ordinary number, so probabilities are often kept as logarithms.
+# `torch.exp` and `torch.log` undo each other. `log` turns products into sums: 200
+# probabilities of 0.01 multiply to 0 in float32, while their logs add up fine.
 
 # %%
-x = torch.tensor([-2.0, 0.0, 3.0])
-print(torch.exp(x), torch.log(torch.exp(x)))
 probabilities = torch.full((200,), 0.01)
+print(torch.log(torch.exp(torch.tensor([-2.0, 0.0, 3.0]))))
 print("product:", probabilities.prod().item(), " sum of logs:", probabilities.log().sum().item())
 
 # %% [markdown]
-# To read lesson 1's scores as probabilities, positive and summing to 1, the
-# **softmax** takes
+# The **softmax** turns lesson 1's scores into probabilities, positive and summing to 1:
 #
 # $$\mathrm{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}.$$
 #
@@ -546,72 +483,48 @@ print(softmax_naive(torch.tensor([-1000.0, -1000.0])))
 print(torch.exp(torch.tensor([88.0, 89.0, -1000.0])), torch.finfo(torch.float32).max)
 
 # %% [markdown]
-# Scores above 88.7 are easy to get: a layer of 10 neurons as PyTorch creates it
-# (`nn.Linear`, lesson 4), fed a 28 × 28 picture whose pixels were left at 0 to 255
-# instead of 0 to 1:
-
-# %%
-layer = torch.nn.Linear(784, 10)
-raw = layer(torch.randint(0, 256, (784,)).float()).detach()
-print("scores from", round(raw.min().item()), "to", round(raw.max().item()))
-print(softmax_naive(raw))
-
-# %% [markdown]
 # The way out: subtract the same number $c$ from every score. Each $e^{x_i - c}$ is
-# $e^{x_i} e^{-c}$, and $e^{-c}$ cancels between the top and the bottom of the
-# fraction, so the softmax does not change, but what goes into `exp` does. With $c$
-# the largest score, the largest exponent is 0:
+# $e^{x_i} e^{-c}$, and $e^{-c}$ cancels in the fraction: the softmax does not change,
+# what goes into `exp` does. With $c$ the largest score, the largest exponent is 0:
 
 # %%
 x = torch.tensor([1.0, 2.0, 3.0])
-print(softmax_naive(x), softmax_naive(x - x.max()))  # the same: the shift cancels
 big = x + 1000
+print(softmax_naive(x), softmax_naive(x - x.max()))  # the same: the shift cancels
 print(softmax_naive(big), softmax_naive(big - big.max()))  # nan, then the right answer
 
 # %% [markdown]
-# [1001, 1002, 1003] gets the probabilities of [1, 2, 3], as it should. The stable
-# softmax along any `dim` is an exercise: in a batch each row needs its own shift,
-# with `keepdim=True`.
+# [1001, 1002, 1003] gets the probabilities of [1, 2, 3]. In the exercise's softmax
+# along any `dim`, each row of a batch needs its own shift, with `keepdim=True`.
 #
 # ## Norms
 #
 # The **norm** of a vector is its length: the L2 norm is the square root of the sum of
-# squares (Pythagoras), the L1 norm the sum of absolute values.
-# `torch.linalg.vector_norm` computes them along any axis (the older `torch.norm` is
-# deprecated). A vector divided by its norm is a **unit vector**: same direction,
-# length 1.
+# squares, the L1 norm the sum of absolute values. `torch.linalg.vector_norm` computes
+# either along any axis (the older `torch.norm` is deprecated). A vector divided by its
+# L2 norm is a **unit vector**: same direction, length 1. Then I normalised a batch
+# with a zero vector in it:
 
 # %%
 norm = torch.linalg.vector_norm
 v = torch.tensor([3.0, 4.0])
-print(norm(v), torch.sqrt((v**2).sum()), norm(v, ord=1))
-
-rows3 = torch.tensor([[3.0, 4.0, 0.0], [1.0, 1.0, 1.0]])
-units = rows3 / norm(rows3, dim=1, keepdim=True)
-print(units, norm(units, dim=1))
-
-# %% [markdown]
-# And then I normalised a batch in which one vector was all zeros:
-
-# %%
-batch = torch.tensor([[0.0, 0.0], [3.0, 4.0]])
+print(norm(v), norm(v, ord=1))  # sqrt(9 + 16) and 3 + 4
+batch = torch.tensor([[3.0, 4.0, 0.0], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
 print(batch / norm(batch, dim=1, keepdim=True))
 
 # %% [markdown]
-# Zero divided by zero again, and a nan spoils everything computed from it. PyTorch's
-# `F.normalize` divides by $\max(\lVert x \rVert, \varepsilon)$ with a tiny `eps`: a
-# zero vector stays zero, one shorter than eps is divided by eps. My `normalize` in the
-# exercises does the same.
+# Zero divided by zero again. PyTorch's `F.normalize` divides by
+# $\max(\lVert x \rVert, \varepsilon)$ with a tiny `eps`: a zero vector stays zero, one
+# shorter than eps is divided by eps. My `normalize` does the same.
 #
 # ## NumPy interop
 #
-# `torch.from_numpy` (and `.numpy()` the other way) shares memory instead of copying,
-# so a change on one side shows on the other; `torch.tensor` copies:
+# `torch.from_numpy` (and `.numpy()` the other way) shares memory: a change on one side
+# shows on the other. `torch.tensor` copies:
 
 # %%
 array = np.array([1.0, 2.0, 3.0])
-from_np = torch.from_numpy(array)
-copied = torch.tensor(array)
+from_np, copied = torch.from_numpy(array), torch.tensor(array)
 array[0] = 99.0
 print(from_np, copied)  # NumPy's floats are float64, and so are both tensors
 
@@ -621,9 +534,8 @@ print(from_np, copied)  # NumPy's floats are float64, and so are both tensors
 #
 # ## Moving work to a GPU
 #
-# A GPU runs thousands of operations in parallel. Pick a device, create tensors there
-# (`device=...`) or move them (`.to(device)`), and the rest of the code does not
-# change. This also runs without a GPU, as on the machine that built this page:
+# Pick a device, create tensors there (`device=...`) or move them (`.to(device)`), and
+# the rest of the code does not change. This also runs without a GPU:
 
 # %%
 if torch.cuda.is_available():
@@ -632,35 +544,26 @@ elif torch.backends.mps.is_available():
     device = torch.device("mps")
 else:
     device = torch.device("cpu")
-print("using", device)
-
 big = torch.randn(512, 512, device=device)
-product = big @ big
-print(product.device, product.shape)
+print("using", device, (big @ big).device)
 
 # %% [markdown]
-# Tensors never move between devices by themselves: a CPU tensor of shape (3,) plus a
-# GPU tensor is an error until `.to()` moves one. The exception, in [PyTorch's
-# documentation](https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-device):
-# a CPU tensor with no axes, like `torch.tensor(2.0)`, is copied to the GPU for you
-# (with no GPU here, neither runs on this page). Results come back with `.cpu()` or
-# `.item()`, a copy to keep out of tight loops. So a helper that makes a tensor, like
-# the luminance weights, makes it on its input's device, with its dtype: the grader
-# runs every exercise on the CPU and, when there is one, on a GPU.
+# Tensors never move by themselves: a CPU tensor of shape (3,) plus a GPU tensor is an
+# error until `.to()` moves one (the
+# [documented](https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-device)
+# exception: a CPU tensor with no axes, like `torch.tensor(2.0)`). So a helper that
+# makes a tensor, like the luminance weights, makes it on its input's device, with its
+# dtype: the grader runs every exercise on the CPU and, when there is one, on a GPU.
 #
 # ## What I have now
 #
-# A whole layer of lesson 1 is now `x @ W.T + b`, for a whole batch at once. What I
-# cannot do yet is *find* W and b: that needs the derivative of the loss for every
-# weight, which PyTorch computes in the next lesson.
+# A whole layer of lesson 1 is now `x @ W.T + b`, for a whole batch at once. Finding
+# W and b needs the derivative of the loss for every weight: the next lesson.
 #
 # ## Exercises
 #
-# Five functions, each keeping its input's dtype and device: `broadcast_shape(a, b)`
-# by the rules, with a `ValueError` naming both shapes when they do not fit;
-# `matmul(a, b)` from broadcasting, `*` and `sum`; a `softmax(x, dim=-1)` that survives
-# scores of ±1000; `normalize(x, dim=-1, eps=1e-12)` like `F.normalize`; and
-# `to_grayscale(images)`, (N, 3, H, W) to (N, 1, H, W).
+# Five functions in `exercises/lesson2/tensor_ops.py`, each keeping its input's dtype
+# and device; each docstring says what it must do.
 
 # %% [markdown]
 # ## Credits and further reading
