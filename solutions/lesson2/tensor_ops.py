@@ -77,7 +77,7 @@ def normalize(x: Tensor, dim: int = -1, eps: float = 1e-12) -> Tensor:
     Lesson 2, "Norms".
     """
     # BEGIN SOLUTION
-    return x / x.norm(dim=dim, keepdim=True).clamp_min(eps)
+    return x / torch.linalg.vector_norm(x, dim=dim, keepdim=True).clamp_min(eps)
     # END SOLUTION
 
 
