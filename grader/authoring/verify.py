@@ -123,28 +123,34 @@ class Workers:
         self.close()
 
 
+def run_in(
+    course: Course,
+    lesson: Lesson,
+    folder: Path,
+    options: RunOptions,
+    transport: str,
+    workers: Workers | None = None,
+) -> LessonResult:
+    """The lesson's results for `folder` under one transport (a name of TRANSPORTS)."""
+    env = dict(options.env if options.env is not None else os.environ)
+    env.pop("LEARN_REMOTE", None)
+    if TRANSPORTS[transport]:
+        env["LEARN_REMOTE"] = TRANSPORTS[transport]
+    mine = replace(options, env=env)
+    if workers is None:
+        return run_lesson(course, lesson, folder, mine)
+    return workers.run(lesson, folder, mine)
+
+
 def run_both(
     course: Course,
     lesson: Lesson,
     folder: Path,
     options: RunOptions,
     workers: Workers | None = None,
-):
+) -> dict[str, LessonResult]:
     """The lesson's results for `folder` under each transport, by transport name."""
-    results = {}
-    for name, remote in TRANSPORTS.items():
-        env = dict(options.env if options.env is not None else os.environ)
-        env.pop("LEARN_REMOTE", None)
-        if remote:
-            env["LEARN_REMOTE"] = remote
-        mine = replace(options, env=env)
-        found = (
-            workers.run(lesson, folder, mine)
-            if workers
-            else run_lesson(course, lesson, folder, mine)
-        )
-        results[name] = found
-    return results
+    return {name: run_in(course, lesson, folder, options, name, workers) for name in TRANSPORTS}
 
 
 def agree(lesson: Lesson, what: str, results: dict[str, LessonResult]) -> Check:
@@ -221,15 +227,19 @@ def check_mutant(
     with tempfile.TemporaryDirectory(prefix="learn-mutant-") as tmp:
         patches = {mutant.module: mutant.path}
         copy = mutation.patched_solutions(course, lesson, patches, Path(tmp))
-        # Else one rejecting test is enough: stop at the first (the rest report "crashed").
-        stop = () if only else ("-x",)
-        results = run_both(
-            course,
-            lesson,
-            copy,
-            replace(options, pytest_args=(*options.pytest_args, *stop)),
-            workers,
-        )
+        if only:
+            results = run_both(course, lesson, copy, options, workers)
+        else:  # one rejecting test is enough: stop at the first (the rest report "crashed"),
+            # and under the other transports run only the tests that rejected it (that the
+            # tests before pass alike under every transport, the solutions' check proves)
+            stop = replace(options, pytest_args=(*options.pytest_args, "-x"))
+            results = {"direct": run_in(course, lesson, copy, stop, "direct", workers)}
+            names = sorted({t.split("[")[0] for t in _rejected_by(results["direct"], True)})
+            if names:
+                narrow = ("-k", " or ".join(names))
+                narrowed = replace(stop, pytest_args=(*stop.pytest_args, *narrow))
+                for name in TRANSPORTS.keys() - {"direct"}:
+                    results[name] = run_in(course, lesson, copy, narrowed, name, workers)
     faults = [t for r in results.values() for t in r.tests if t.status is Status.TEST_ERROR]
     if faults:  # a test that breaks on wrong code has not judged it: the test needs fixing
         first = faults[0]
