@@ -36,6 +36,10 @@ SERIOUS = """(result) => result.violations
 # site_url): under a sub-path, as on GitHub Pages, the case where the 404 page's absolute
 # links and the sitemap must be right. The .test domain is never reached.
 SITE_URL = "https://course.test/deep-learning/"
+# The repository the tests' build names (COURSE_REPO_URL, read by mkdocs.yml's repo_url):
+# a host Material's script would ask for a star count, as it asks GitLab, were that not
+# left out (overrides/partials/source.html); every browser test would see the request.
+REPO_URL = "https://gitlab.course.test/deep-learning/course.git"
 
 
 def site_path() -> str:
