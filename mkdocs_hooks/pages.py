@@ -16,7 +16,9 @@
 - the notebook stylesheet (JupyterLab's, ~600 kB) keeps only the rules whose classes
   the pages use;
 - the glossary page lists every term a lesson puts in bold (a name of at most four
-  words; a bolded sentence is emphasis, not a term), linked to its section.
+  words; a bolded sentence is emphasis, not a term), linked to its section;
+- `{{ repo_url }}` in a page (the clone lines) becomes mkdocs.yml's repo_url, which
+  COURSE_REPO_URL sets.
 
 Alt text: the code cell that draws a figure says what it shows in a comment at its
 top, `# alt: Four scatter plots of ...`, continued on lines indented after the `#`
@@ -53,6 +55,7 @@ FIGURES = "figures"  # beside each lesson page: lessons/lessonN/figures/<hash>.p
 MIN_SCALE = 0.85  # a figure is never shown smaller than this share of its own size
 WORDS_PER_MINUTE = 200  # reading pace for prose; code is counted at a tenth of it
 GLOSSARY_MARK = "<!-- glossary -->"
+REPO_MARK = "{{ repo_url }}"
 
 
 @dataclass
@@ -417,6 +420,7 @@ def glossary_markdown(docs: Path, by_page: dict[str, course_mod.Lesson]) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
+    markdown = markdown.replace(REPO_MARK, config.repo_url)
     if GLOSSARY_MARK in markdown:
         docs = Path(config.docs_dir)
         return markdown.replace(GLOSSARY_MARK, glossary_markdown(docs, lessons.by_page))

@@ -5,10 +5,13 @@
 SITE_DIR is the output of `mkdocs build`. For each lesson page it reports the HTML
 document alone, and what Chromium fetches (response bodies, every file counted once)
 when the page is opened in a 1280 x 900 window with an empty cache: on opening, and
-after scrolling to the bottom (every lazy figure loaded). Each is given as the bytes
-of the files, and gzipped as a web server would send text (HTML, CSS, JavaScript,
-JSON; images and fonts as they are). A second table splits the page scrolled to the
-end by kind of file, gzipped: what weighs. --scheme dark opens the pages in the dark
+after scrolling to the bottom (every lazy figure loaded). On a lesson solved in the
+page, it then focuses the learner's code, as a reader who starts to edit, and adds
+what that fetches until Python is ready: the editor (CodeMirror) and, apart, Python
+(Pyodide, the wheels, the course's tests). Each is given as the bytes of the files,
+and gzipped as a web server would send text (HTML, CSS, JavaScript, JSON; images,
+fonts, WebAssembly and archives as they are). A second table splits the page scrolled
+to the end by kind of file, gzipped: what weighs. --scheme dark opens the pages in the dark
 palette. The site is served by the standard library on 127.0.0.1; nothing else is
 reached.
 """
@@ -81,17 +84,29 @@ def weigh(browser, base: str, url: str, scheme: str) -> dict[str, int]:
         page.evaluate(f"window.scrollTo(0, {y})")
         page.wait_for_timeout(20)
     page.wait_for_load_state("networkidle")
-    context.close()
-    by_kind = {name: 0 for name in [*KINDS, "other"]}
-    for _, sent, what in sizes.values():
-        by_kind[what] += sent
-    return {
-        "opened": sum(raw for raw, _, _ in opened.values()),
-        "opened_gzip": sum(sent for _, sent, _ in opened.values()),
-        "scrolled": sum(raw for raw, _, _ in sizes.values()),
-        "scrolled_gzip": sum(sent for _, sent, _ in sizes.values()),
-        "scrolled_gzip_by_kind": by_kind,
+    scrolled = dict(sizes)
+    figures = {
+        "opened": total(opened),
+        "scrolled": total(scrolled),
+        "scrolled_gzip_by_kind": {name: 0 for name in [*KINDS, "other"]},
     }
+    for _, sent, what in scrolled.values():
+        figures["scrolled_gzip_by_kind"][what] += sent
+    if page.locator(".learn-solve").count():  # a lesson solved in the page: start to edit
+        with page.expect_response(lambda r: r.url.endswith("/course.zip"), timeout=300_000):
+            page.locator(".learn-plain").focus()  # the worker fetches course.zip last
+        page.wait_for_load_state("networkidle")
+        used = {key: value for key, value in sizes.items() if key not in scrolled}
+        editor = {key: value for key, value in used.items() if "/codemirror/" in key}
+        figures["editor"] = total(editor)
+        figures["python"] = total({k: v for k, v in used.items() if k not in editor})
+    context.close()
+    return figures
+
+
+def total(sizes: dict[str, tuple[int, int, str]]) -> tuple[int, int]:
+    """Bytes of the files, and as sent gzipped."""
+    return sum(raw for raw, _, _ in sizes.values()), sum(sent for _, sent, _ in sizes.values())
 
 
 def main() -> int:
@@ -115,14 +130,17 @@ def main() -> int:
             rows[lesson] = {"html": html, **weigh(browser, base, url, args.scheme)}
         browser.close()
     server.shutdown()
-    print("| lesson | HTML | on opening | gzipped | scrolled to the end | gzipped |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    columns = ["opened", "scrolled", "editor", "python"]
+    print(
+        "| lesson | HTML | on opening | gzipped | scrolled to the end | gzipped "
+        "| + editor | gzipped | + Python | gzipped |"
+    )
+    print("| --- " * 10 + "|")
     for lesson, row in rows.items():
-        kb = {key: f"{value / 1000:.0f}" for key, value in row.items() if isinstance(value, int)}
-        print(
-            f"| {lesson} | {kb['html']} | {kb['opened']} | {kb['opened_gzip']} "
-            f"| {kb['scrolled']} | {kb['scrolled_gzip']} |"
-        )
+        cells = [f"{row['html'] / 1000:.0f}"]
+        for column in columns:
+            cells += [f"{size / 1000:.0f}" for size in row[column]] if column in row else ["", ""]
+        print(f"| {lesson} | " + " | ".join(cells) + " |")
     print("\nScrolled to the end, gzipped, by kind (kB):\n")
     kinds = [*KINDS, "other"]
     print("| lesson | " + " | ".join(kinds) + " |")

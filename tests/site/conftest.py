@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sitekit import CHROMIUM_ARGS, ROOT, SITE_URL
+from sitekit import CHROMIUM_ARGS, REPO_URL, ROOT, SITE_URL
 
 
 def offline_prefix() -> list[str] | None:
@@ -51,11 +51,12 @@ class Build:
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The site, built once with `mkdocs build --strict`, with no network when possible,
-    as if published at SITE_URL."""
+    as if published at SITE_URL from the repository at REPO_URL."""
     target = tmp_path_factory.mktemp("site")
     prefix = offline_prefix() or []
     command = [*prefix, sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_SITE_URL": SITE_URL}
+    env["COURSE_REPO_URL"] = REPO_URL
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         log = (done.stdout + done.stderr)[-6000:]

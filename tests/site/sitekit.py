@@ -21,10 +21,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+# axe-core, vendored, injected into a page by Playwright; SERIOUS turns its result into
+# one line for each serious or critical violation.
+AXE = ROOT / "tests" / "site" / "vendor" / "axe-core" / "axe.min.js"
+SERIOUS = """(result) => result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x): ` +
+         v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' +
+            (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160))
+         .join(' | '))"""
+
+
 # Where the tests' build says it is published (COURSE_SITE_URL, read by mkdocs.yml's
 # site_url): under a sub-path, as on GitHub Pages, the case where the 404 page's absolute
 # links and the sitemap must be right. The .test domain is never reached.
 SITE_URL = "https://course.test/deep-learning/"
+# The repository the tests' build names (COURSE_REPO_URL, read by mkdocs.yml's repo_url):
+# a host Material's script would ask for a star count, as it asks GitLab, were that not
+# left out (overrides/partials/source.html); every browser test would see the request.
+REPO_URL = "https://gitlab.course.test/deep-learning/course.git"
 
 
 def site_path() -> str:

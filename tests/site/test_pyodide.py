@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sitekit import ROOT, lesson_url, lessons
+from sitekit import AXE, ROOT, SERIOUS, lesson_url, lessons
 
 SOLUTIONS = ROOT / "solutions"
 EDITOR = ".learn-editor .CodeMirror"  # CodeMirror 5 keeps the editor on its element
@@ -133,14 +133,30 @@ def test_lesson1_in_the_page_and_an_endless_loop(tab, course_json, learn, tmp_pa
     tab.assert_clean("lesson1")
 
 
+def editor_text(page) -> str:
+    return page.evaluate(f"() => document.querySelector('{EDITOR}').CodeMirror.getValue()")
+
+
 def test_the_editor_checks_keeps_and_downloads_the_learners_code(tab, learn, tmp_path):
     page = tab.page
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
     tab.open("lessons/lesson1/")
     panel = page.locator(".learn-solve")
     assert "in your browser" in panel.inner_text()  # what runs where, in one sentence
-    editor = panel.locator(".CodeMirror")
-    editor.wait_for()
-    assert "raise NotImplementedError" in editor.inner_text()
+    code = panel.get_by_role("textbox", name="lesson1/neuron.py: your code")
+    assert "raise NotImplementedError" in code.input_value()
+    assert not [url for url in fetched if "codemirror" in url]  # the editor loads on use
+
+    # A learner who tabs to the code gets the editor, the caret at the top, and types.
+    panel.get_by_role("tab", name="lesson1/neuron.py").focus()
+    page.keyboard.press("Tab")
+    page.locator(f"{EDITOR}-focused").wait_for()
+    page.keyboard.type("# mine\n")
+    assert editor_text(page).startswith('# mine\n"""Lesson 1')
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(f"() => axe.run('.learn-solve').then({SERIOUS})") == []
+
     panel.get_by_role("button", name="Check").click()
     step = panel.locator("tr", has=page.locator("th code", has_text="step"))
     step.wait_for(timeout=60_000)
@@ -159,9 +175,7 @@ def test_the_editor_checks_keeps_and_downloads_the_learners_code(tab, learn, tmp
     assert panel.locator("td.learn-state", has_text="passed").count() == 7
 
     page.reload(wait_until="networkidle")  # the code and the score stay in this browser
-    panel.locator(".CodeMirror").wait_for()
-    kept = page.evaluate(f"() => document.querySelector('{EDITOR}').CodeMirror.getValue()")
-    assert kept == mine
+    assert code.input_value() == mine
     badges = page.locator(".md-nav .learn-progress")  # only lesson 1 was checked here
     assert set(badges.all_inner_texts()) == {"54/54"}
 

@@ -24,9 +24,8 @@ import contextlib
 
 import pytest
 from conftest import open_tab
-from sitekit import ROOT, SCREENSHOTS, page_urls
+from sitekit import AXE, SCREENSHOTS, SERIOUS, page_urls
 
-AXE = ROOT / "tests" / "site" / "vendor" / "axe-core" / "axe.min.js"
 WIDTHS = {"phone": 390, "laptop": 1280}
 CODE_COLUMNS = 100  # the lessons' line length (ruff's, in pyproject.toml)
 FIGURE_TEXT_PT = 10  # matplotlib's default text size: tick labels, axis labels, legends
@@ -63,18 +62,15 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 # Started without waiting for it (axe.run works synchronously for most of its run, so
 # it starts from a timer): the promise is kept in the page, awaited by axe_findings.
-START_AXE = """(rules) => {
+START_AXE = (
+    """(rules) => {
     const options = {resultTypes: ['violations']};
     if (rules) options.runOnly = {type: 'rule', values: rules};
     window.courseAxe = new Promise(ready => setTimeout(ready))
-        .then(() => axe.run(document, options)).then(result =>
-        result.violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x): ` +
-                 v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' +
-                    (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160))
-                 .join(' | ')));
-}"""
+        .then(() => axe.run(document, options)).then("""
+    + SERIOUS
+    + ");\n}"
+)
 
 
 def axe_findings(page) -> list[str]:

@@ -7,12 +7,14 @@ when the link has a #fragment, the target page has an element with that id.
 
 from __future__ import annotations
 
+import html
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from sitekit import ROOT, SITE_URL, lesson_url, lessons, site_path
+from sitekit import REPO_URL, ROOT, SITE_URL, lesson_url, lessons, site_path
 
 from grader import course as course_mod
 
@@ -170,3 +172,14 @@ def test_the_sitemap_and_canonical_links_use_the_site_url(built_site):
     assert f'<link rel="canonical" href="{SITE_URL}">' in home
     lesson = (built_site / lesson_url(lessons()[0]) / "index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{SITE_URL}{lesson_url(lessons()[0])}">' in lesson
+
+
+def test_the_clone_lines_and_the_repository_link_use_the_repo_url(built_site):
+    """The build was told where the repository is (COURSE_REPO_URL, see conftest)."""
+    for page in ("index.html", "start/index.html"):
+        source = (built_site / page).read_text(encoding="utf-8")
+        text = html.unescape(re.sub(r"<[^>]+>", "", source))  # highlighted code as read
+        assert f"git clone {REPO_URL} course" in text, page
+        assert f'<a href="{REPO_URL}"' in source, page  # said in words too, as a link
+        assert source.count(f'href="{REPO_URL}"') >= 2, page  # and at the top of the page
+        assert "repo_url" not in text, page

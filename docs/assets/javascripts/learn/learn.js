@@ -43,6 +43,13 @@
         /* storage full or disabled: the page still works, it just forgets */
       }
     },
+    has(prefix) {
+      try {
+        return Object.keys(localStorage).some((key) => key.startsWith(`learn:${prefix}`));
+      } catch {
+        return false;
+      }
+    },
   };
 
   function currentFiles(lesson, given = {}) {
@@ -304,13 +311,58 @@
     });
   }
 
-  async function loadEditor() {
+  async function loadCodeMirror() {
     const css = document.createElement("link");
     css.rel = "stylesheet";
     css.href = new URL("codemirror/lib/codemirror.css", assets);
     document.head.append(css);
     await loadScript(new URL("codemirror/lib/codemirror.js", assets));
     await loadScript(new URL("codemirror/mode/python/python.js", assets));
+  }
+
+  /* The learner's code: a plain textarea until it is first focused (by keyboard, click or
+   * tap), then CodeMirror, fetched only then since most readers never edit. What is typed
+   * meanwhile is kept, and where CodeMirror cannot load the textarea stays and works. */
+  function codeEditor(box, { onChange, onFocus, onFail }) {
+    const plain = element("textarea", { className: "learn-plain", spellcheck: false });
+    plain.setAttribute("wrap", "off");  // code scrolls sideways, as in the editor
+    plain.addEventListener("input", () => onChange(plain.value));
+    box.append(plain);
+    let cm = null;
+    plain.addEventListener("focus", () => {
+      onFocus();
+      loadCodeMirror().then(() => {
+        const [from, to] = [plain.selectionStart, plain.selectionEnd];
+        // focused where the textarea still is: fromTextArea moves the focus over
+        cm = window.CodeMirror.fromTextArea(plain, {
+          mode: "python",
+          lineNumbers: true,
+          indentUnit: 4,
+          inputStyle: "contenteditable",  // the text itself is what screen readers and phones edit
+          extraKeys: { Tab: (editor) => editor.execCommand("insertSoftTab") },
+          screenReaderLabel: plain.getAttribute("aria-label"),
+        });
+        cm.setSelection(cm.posFromIndex(from), cm.posFromIndex(to));
+        cm.on("changes", () => onChange(cm.getValue()));
+      }, onFail);
+    }, { once: true });
+    return {
+      get value() {
+        return cm ? cm.getValue() : plain.value;
+      },
+      set value(text) {
+        if (!cm) {
+          plain.value = text;
+          plain.setSelectionRange(0, 0);  // the caret at the top, as in the editor
+        } else {
+          cm.setValue(text);
+          cm.clearHistory();
+        }
+      },
+      set label(text) {
+        (cm ? cm.getInputField() : plain).setAttribute("aria-label", text);
+      },
+    };
   }
 
   function element(tag, props = {}, ...children) {
@@ -417,38 +469,27 @@
     const editorBox = element("div", { className: "learn-editor" });
     const tabs = element("div", { className: "learn-files", role: "tablist" });
     tabs.setAttribute("aria-label", "Your files");
+    const editor = codeEditor(editorBox, {
+      onChange: (text) => store.set(`file:${current}`, text),
+      onFocus: () => startWorker().catch(() => {}),  // Python starts while the learner types
+      onFail: () => {
+        status.textContent = "The editor could not load: your code can still be typed above.";
+      },
+    });
     app.replaceChildren(tabs, editorBox,
       element("div", { className: "learn-actions" },
         button("Check", () => runCheck(), true),
         button("Start this file again", () => {
           if (!confirm(`Replace your ${current} with the stub? Your version is lost.`)) return;
           store.set(`file:${current}`, null);
-          editor.setValue(lesson.files[current]);
+          editor.value = lesson.files[current];
         }),
         button("Download my files", () => download())),
       status, results);
-    status.textContent = "Loading the editor…";
-    await loadEditor();
-    const editor = window.CodeMirror(editorBox, {
-      value: currentFiles(lesson)[current],
-      mode: "python",
-      lineNumbers: true,
-      indentUnit: 4,
-      inputStyle: "contenteditable",  // the text itself is what screen readers and phones edit
-      extraKeys: { Tab: (cm) => cm.execCommand("insertSoftTab") },
-      screenReaderLabel: `${current}: your code`,
-    });
-    let loading = false;
-    editor.on("focus", () => {
-      if (!loading) startWorker().catch(() => {});
-      loading = true;
-    });
-    editor.on("changes", () => store.set(`file:${current}`, editor.getValue()));
     const select = (path) => {
       current = path;
-      editor.setValue(currentFiles(lesson)[path]);
-      editor.clearHistory();
-      editor.getInputField().setAttribute("aria-label", `${path}: your code`);
+      editor.value = currentFiles(lesson)[path];
+      editor.label = `${path}: your code`;
       for (const tab of tabs.children) {
         tab.setAttribute("aria-selected", String(tab.dataset.path === path));
       }
@@ -464,7 +505,7 @@
     status.textContent = "Write your code above, then press Check.";
 
     async function runCheck() {
-      store.set(`file:${current}`, editor.getValue());
+      store.set(`file:${current}`, editor.value);
       let total = 0;
       let seen = 0;
       status.textContent = "Starting Python in your browser (the first time takes a few seconds)…";
@@ -490,14 +531,13 @@
     }
   }
 
+  /* The course's files are fetched only where they are needed: by a lesson's panel, and
+   * for the nav's badges once this browser has a result to show. */
   function start() {
-    manifest().then((site) => {
-      if (!site) return;
-      showProgress(site);
-      for (const section of document.querySelectorAll(".learn-solve[data-lesson]")) {
-        mountPanel(section);
-      }
-    });
+    if (store.has("result:")) manifest().then((site) => site && showProgress(site));
+    for (const section of document.querySelectorAll(".learn-solve[data-lesson]")) {
+      mountPanel(section);
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
