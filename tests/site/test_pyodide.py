@@ -154,6 +154,10 @@ def test_the_editor_checks_keeps_and_downloads_the_learners_code(tab, learn, tmp
     page.locator(f"{EDITOR}-focused").wait_for()
     page.keyboard.type("# mine\n")
     assert editor_text(page).startswith('# mine\n"""Lesson 1')
+    page.keyboard.press("Tab")  # indents the code; Escape is the way out, to Check
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => document.activeElement.textContent") == "Check"
+    assert editor_text(page).startswith('# mine\n    """Lesson 1')
     page.add_script_tag(path=str(AXE))
     assert page.evaluate(f"() => axe.run('.learn-solve').then({SERIOUS})") == []
 

@@ -323,7 +323,7 @@
   /* The learner's code: a plain textarea until it is first focused (by keyboard, click or
    * tap), then CodeMirror, fetched only then since most readers never edit. What is typed
    * meanwhile is kept, and where CodeMirror cannot load the textarea stays and works. */
-  function codeEditor(box, { onChange, onFocus, onFail }) {
+  function codeEditor(box, { onChange, onFocus, onFail, onEscape }) {
     const plain = element("textarea", { className: "learn-plain", spellcheck: false });
     plain.setAttribute("wrap", "off");  // code scrolls sideways, as in the editor
     plain.addEventListener("input", () => onChange(plain.value));
@@ -339,7 +339,11 @@
           lineNumbers: true,
           indentUnit: 4,
           inputStyle: "contenteditable",  // the text itself is what screen readers and phones edit
-          extraKeys: { Tab: (editor) => editor.execCommand("insertSoftTab") },
+          // Tab indents inside the code, so Escape is the keyboard's way out (no trap)
+          extraKeys: {
+            Tab: (editor) => editor.execCommand("insertSoftTab"),
+            Esc: () => onEscape(),
+          },
           screenReaderLabel: plain.getAttribute("aria-label"),
         });
         cm.setSelection(cm.posFromIndex(from), cm.posFromIndex(to));
@@ -469,16 +473,18 @@
     const editorBox = element("div", { className: "learn-editor" });
     const tabs = element("div", { className: "learn-files", role: "tablist" });
     tabs.setAttribute("aria-label", "Your files");
+    const check = button("Check", () => runCheck(), true);
     const editor = codeEditor(editorBox, {
       onChange: (text) => store.set(`file:${current}`, text),
       onFocus: () => startWorker().catch(() => {}),  // Python starts while the learner types
       onFail: () => {
         status.textContent = "The editor could not load: your code can still be typed above.";
       },
+      onEscape: () => check.focus(),
     });
     app.replaceChildren(tabs, editorBox,
       element("div", { className: "learn-actions" },
-        button("Check", () => runCheck(), true),
+        check,
         button("Start this file again", () => {
           if (!confirm(`Replace your ${current} with the stub? Your version is lost.`)) return;
           store.set(`file:${current}`, null);
@@ -502,7 +508,7 @@
       tabs.append(tab);
     }
     select(current);
-    status.textContent = "Write your code above, then press Check.";
+    status.textContent = "Write your code above, then press Check (Escape leaves the code).";
 
     async function runCheck() {
       store.set(`file:${current}`, editor.value);
