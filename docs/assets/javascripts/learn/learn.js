@@ -473,18 +473,18 @@
     const editorBox = element("div", { className: "learn-editor" });
     const tabs = element("div", { className: "learn-files", role: "tablist" });
     tabs.setAttribute("aria-label", "Your files");
-    const check = button("Check", () => runCheck(), true);
+    const checkButton = button("Check", () => runCheck(), true);
     const editor = codeEditor(editorBox, {
       onChange: (text) => store.set(`file:${current}`, text),
       onFocus: () => startWorker().catch(() => {}),  // Python starts while the learner types
       onFail: () => {
         status.textContent = "The editor could not load: your code can still be typed above.";
       },
-      onEscape: () => check.focus(),
+      onEscape: () => checkButton.focus(),
     });
     app.replaceChildren(tabs, editorBox,
       element("div", { className: "learn-actions" },
-        check,
+        checkButton,
         button("Start this file again", () => {
           if (!confirm(`Replace your ${current} with the stub? Your version is lost.`)) return;
           store.set(`file:${current}`, null);
