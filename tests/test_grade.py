@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from grader import course as course_mod
+from grader.authoring import mutation
 from grader.course import CourseError
 from grader.examiner import formats, processes
 from grader.examiner import grade as grading
@@ -298,6 +299,66 @@ def test_a_busy_machine_gives_the_same_grades_and_nothing_outside_out_changes(to
     assert statuses(busy) == statuses(quiet)
     assert scores(busy) == scores(quiet) == {"ann": 4, "ben": 3, "cat": 0}
     assert listing(toy.root) == before  # the course and the class: nothing written there
+
+
+def per_exercise(report) -> dict[str, dict[str, float]]:
+    """Each submission's points per exercise."""
+    found: dict[str, dict[str, float]] = {}
+    for graded in report.graded:
+        points = found.setdefault(graded.submission, {})
+        for result in graded.lessons:
+            for test in result.tests:
+                earned = test.points if test.status is Status.PASSED else 0
+                points[test.exercise] = points.get(test.exercise, 0) + earned
+    return found
+
+
+def test_a_class_of_lesson_1_scores_per_exercise_alike_on_a_busy_machine(tmp_path):
+    """The course's own lesson 1, as a class sends it: full marks, the stubs, two classic
+    mistakes that each cost their exercise alone, and a file that does not parse."""
+    course = course_mod.load(Path(__file__).parents[1])
+    lesson = course.lesson("lesson1")
+    reference = (course.solutions_dir / "lesson1" / "neuron.py").read_text()
+    mutants = course.mutants_dir / "lesson1" / "neuron"
+    sources = {
+        "full": reference,
+        "stubs": (course.exercises_dir / "lesson1" / "neuron.py").read_text(),
+        "tie_goes_last": mutation.apply(
+            reference, (mutants / "predict_last_on_tie.py").read_text()
+        ),
+        "biases_per_input": mutation.apply(
+            reference, (mutants / "count_parameters_input_biases.py").read_text()
+        ),
+        "unparsable": reference.replace("def relu(", "def relu((", 1),
+    }
+    folder = tmp_path / "class"
+    for name, source in sources.items():
+        (folder / name / "lesson1").mkdir(parents=True)
+        (folder / name / "lesson1" / "neuron.py").write_text(source)
+    before = listing(folder)
+    quiet = grading.grade(course, folder, options(tmp_path / "quiet", lessons=["lesson1"]))
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(2 * (os.cpu_count() or 1))
+    ]
+    try:
+        busy = grading.grade(course, folder, options(tmp_path / "busy", lessons=["lesson1"]))
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert per_exercise(busy) == per_exercise(quiet)
+    assert statuses(busy) == statuses(quiet)
+    points = per_exercise(quiet)
+    full = {e.name: points["full"][e.name] for e in lesson.exercises}
+    assert sum(full.values()) == 54 and all(full.values())
+    assert not any(points["stubs"].values()) and not any(points["unparsable"].values())
+    for name, wrong in (("tie_goes_last", "predict"), ("biases_per_input", "count_parameters")):
+        assert points[name][wrong] < full[wrong], name
+        assert {e: p for e, p in points[name].items() if e != wrong} == {
+            e: p for e, p in full.items() if e != wrong
+        }, f"{name}: another exercise lost points"
+    assert listing(folder) == before
 
 
 def test_hidden_tests_count_and_stay_hidden(toy, tmp_path):
