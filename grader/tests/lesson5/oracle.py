@@ -95,3 +95,16 @@ class Dual:
     def exp(self) -> Dual:  # exp'(a) = exp(a)
         y = self.functions.exp(self.x)
         return self._new(y, [y * p for p in self.d])
+
+
+def contract_mlp(params: Sequence[Dual], nouts: Sequence[int], x: Sequence[float]) -> list[Dual]:
+    """The contract's MLP on x: its parameters `params` in the documented order (weights,
+    then bias, neuron after neuron, layer after layer), ReLU on every layer but the last."""
+    it = iter(params)
+    for i, nout in enumerate(nouts):
+        out = []
+        for _ in range(nout):
+            act = sum(w * xi for w, xi in zip([next(it) for _ in x], x, strict=True)) + next(it)
+            out.append(act if i == len(nouts) - 1 else act.relu())
+        x = out
+    return x
