@@ -20,8 +20,11 @@ def _value(x):
 class Value:
     """`data`, `grad`, the Values it was computed from, and its operation's name.
 
-    No `__slots__`: a file graded with it may give its Values attributes of its own
-    (`w.label = "w0"`, as in Karpathy's lecture)."""
+    Its fields in `__slots__` (a training run makes a million Values), `__dict__` among
+    them: a file graded with it may give its Values attributes of its own (`w.label =
+    "w0"`, as in Karpathy's lecture)."""
+
+    __slots__ = ("__dict__", "_op", "_prev", "_slopes", "data", "grad")
 
     def __init__(self, data, _children=(), _op=""):
         self.data = float(data)
@@ -95,7 +98,7 @@ class Value:
             elif id(node) not in seen:
                 seen.add(id(node))
                 stack.append((node, True))
-                stack.extend((child, False) for child in node._prev)
+                stack.extend((child, False) for child in node._prev if child._prev)
         self.grad = 1.0
         for node in reversed(order):
             # a Value made by hand with _children has no derivatives: they get nothing

@@ -5,8 +5,8 @@ the learner's `Value` against this instead. A `Dual` is a float64 number togethe
 its partial derivatives with respect to each input of a computation (a dual number with
 one derivative per input), and every operation carries them forward by its own rule,
 written out below. That is forward mode, the other way round from the reverse-mode
-`Value` of the reference solution and of the learner, and it shares no code with either.
-tests/test_lesson5_oracle.py proves it against PyTorch.
+`Value` of the learner and of the grader's stand-in (grader/stand_in), and it shares no
+code with either. tests/test_lesson5_oracle.py proves it against PyTorch.
 """
 
 from __future__ import annotations
