@@ -163,7 +163,10 @@ def write_runtime(course: Course, hidden: Path | None, dest: Path) -> None:
     for lesson in course.lessons:  # every lesson: a later lesson's tests may use an earlier's
         if hidden is not None and (hidden / lesson.id).is_dir():
             _copy_clean(hidden / lesson.id, judge / "grader" / "tests" / lesson.id / HIDDEN)
-    compileall.compile_dir(judge, quiet=1)  # once, before the manifest is taken
+    # Compiled once, before the manifest is taken: a sandbox process (python -B, on a
+    # read-only copy) would otherwise compile the grader's modules at every start.
+    for side in ("judge", "sandbox"):
+        compileall.compile_dir(dest / side, quiet=1)
     hypothesis_tables(judge / "hypothesis")
     for side in ("judge", "sandbox"):
         (dest / side / "course.toml").write_text(
