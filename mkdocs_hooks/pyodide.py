@@ -9,8 +9,8 @@ docs/assets/javascripts/learn/). Everything it needs is served by the site itsel
   (and their dependencies) from PyPI into .cache/browser/. ./run-tests runs it before
   the offline site build; nothing is fetched while the site builds or is viewed.
 - After the build this hook copies that cache into site/assets/learn/, with course.zip
-  (the grader's core, the lesson tests, the reference lesson 5 that lessons 5 and 6
-  are graded against, course.toml) and course.json (each lesson's stubs, generated
+  (the grader's core, its own lesson 5 that lessons 5 and 6 are graded with, the
+  lesson tests, course.toml) and course.json (each lesson's stubs, generated
   from solutions/, its exercises, sections and hints).
 - A lesson page whose tests can run there gets the editor; the others say why not
   (PyTorch has no WebAssembly build) and show the local command.
