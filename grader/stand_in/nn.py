@@ -46,6 +46,7 @@ class Layer(Module):
 
 class MLP(Module):
     def __init__(self, nin, nouts):
+        self._shape = (nin, list(nouts))  # for the messages of the tests it is given to
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], nonlin=i < len(nouts) - 1) for i in range(len(nouts))
@@ -58,3 +59,6 @@ class MLP(Module):
 
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self):
+        return f"MLP{self._shape}"
