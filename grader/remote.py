@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import builtins
 import contextlib
+import importlib
 import json
 import operator
 import os
@@ -38,7 +39,6 @@ import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from grader.testkit import ExerciseModule, import_fresh, learner_location, target_dir, theirs
@@ -549,19 +549,12 @@ class Server(Link):
                 raise ProtocolError("an answer with no question")
 
 
-def _import(name: str, lent: dict[str, dict[str, Any]] | None = None) -> Any:
-    """The learner's module; with `lent`, imported anew with the judge's modules (their
-    classes and functions, as handles) standing for the modules named."""
-    if not lent:
+def _import(name: str, stand_ins: dict[str, str] | None = None) -> Any:
+    """The learner's module; with `stand_ins`, imported anew with the modules they name
+    (the grader's own, imported here) standing for the learner's modules they key."""
+    if not stand_ins:
         return ExerciseModule(name)._module()
-    stand_ins = {key: ModuleType(key) for key in lent}
-    for key, attributes in lent.items():
-        vars(stand_ins[key]).update(attributes)
-        package, _, child = key.rpartition(".")
-        if package:
-            stand_ins.setdefault(package, ModuleType(package))
-            setattr(stand_ins[package], child, stand_ins[key])
-    return import_fresh(name, stand_ins)
+    return import_fresh(name, {key: importlib.import_module(m) for key, m in stand_ins.items()})
 
 
 def _torch_function(name: str) -> Callable[..., Any]:
@@ -786,7 +779,7 @@ class Sandbox(Link):
         if number in self._dropped:
             self._dropped.remove(number)
 
-    # -- what the judge serves on what it handed over (a callback, a reference Value):
+    # -- what the judge serves on what it handed over (a callback, an object of the tests):
     # calls, operators and public attributes; never a name with an underscore, so
     # nothing leads from there to a module, a frame or a global of the judge
 
@@ -799,11 +792,11 @@ class Sandbox(Link):
             return getattr(args[0], args[1]) if op == "getattr" else setattr(*args[:3])
         raise PermissionError(f"the tests do not answer {op!r} requests")
 
-    def module(self, name: str, lent: dict[str, dict[str, Any]] | None = None) -> Remote:
-        """The learner's module `name`, imported there (see `_import` for `lent`)."""
-        key = f"{name} with {sorted(lent)}" if lent else name
+    def module(self, name: str, stand_ins: dict[str, str] | None = None) -> Remote:
+        """The learner's module `name`, imported there (see `_import` for `stand_ins`)."""
+        key = f"{name} with {stand_ins}" if stand_ins else name
         if key not in self._modules:
-            self._modules[key] = self.ask("import", name, *([lent] if lent else []))
+            self._modules[key] = self.ask("import", name, *([stand_ins] if stand_ins else []))
         return self._modules[key]
 
     def lookup(self, module: Remote, name: str) -> Any:

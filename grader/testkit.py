@@ -136,7 +136,11 @@ def show(value: Any) -> str:
             text = text[:117] + "..."
         device = getattr(value, "device", "")
         return f"tensor(shape={tuple(shape)}, dtype={value.dtype}, device={device}, {text})"
-    text = repr(value)
+    return shorten(repr(value))
+
+
+def shorten(text: str) -> str:
+    """A repr cut to a length a message can hold (one that came back as data, too)."""
     return text if len(text) <= 160 else text[:157] + "..."
 
 

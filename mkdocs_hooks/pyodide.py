@@ -9,8 +9,8 @@ docs/assets/javascripts/learn/). Everything it needs is served by the site itsel
   (and their dependencies) from PyPI into .cache/browser/. ./run-tests runs it before
   the offline site build; nothing is fetched while the site builds or is viewed.
 - After the build this hook copies that cache into site/assets/learn/, with course.zip
-  (the grader's core, the lesson tests, the reference lesson 5 that lessons 5 and 6
-  are graded against, course.toml) and course.json (each lesson's stubs, generated
+  (the grader's core, its own lesson 5 that lessons 5 and 6 are graded with, the
+  lesson tests, course.toml) and course.json (each lesson's stubs, generated
   from solutions/, its exercises, sections and hints).
 - A lesson page whose tests can run there gets the editor; the others say why not
   (PyTorch has no WebAssembly build) and show the local command.
@@ -61,7 +61,6 @@ PYTHON_TAG = "3.12"  # the CPython of the Pyodide in package-lock.json
 # browser and `learn check` run the same tests the same way); hypothesis's newer releases
 # ship compiled wheels only, so the browser gets the newest pure-Python one up to it.
 WHEELS = {"pytest": "==", "hypothesis": "<="}
-REFERENCE = "lesson5"  # solutions/lesson5: the reference lessons 5 and 6 are graded with
 TORCH = re.compile(r"^\s*(?:import|from)\s+torch\b", re.M)
 
 
@@ -219,12 +218,13 @@ def manifest(course: course_mod.Course) -> dict:
 
 def course_zip(course: course_mod.Course, target: Path) -> None:
     """What the worker unpacks as /course: the grader's core (not its subpackages, which
-    need processes), every lesson's tests, the reference lesson 5 and the catalogue."""
+    need processes), its own lesson 5 that lessons 5 and 6 are graded with (grader/stand_in),
+    every lesson's tests and the catalogue."""
     root = course.root
     grader = root / "grader"
     members = [root / course_mod.CATALOGUE, *sorted(grader.glob("*.py"))]
     members += sorted(p for p in course.tests_dir.rglob("*.py") if "__pycache__" not in p.parts)
-    members += sorted((course.solutions_dir / REFERENCE).glob("*.py"))
+    members += sorted((grader / "stand_in").glob("*.py"))
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in members:
             archive.write(path, path.relative_to(root).as_posix())

@@ -21,7 +21,7 @@ import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from grader.tests.lesson5.oracle import Dual
+from grader.tests.lesson5.oracle import Dual, contract_mlp
 from grader.tests.lesson5.test_engine import (
     BINARY,
     KINDS,
@@ -36,7 +36,6 @@ from grader.tests.lesson5.test_engine import (
     run_program,
 )
 from grader.tests.lesson5.test_engine import inputs as program_inputs
-from grader.tests.lesson5.test_nn import contract_mlp
 
 U = 2.0**-53  # float64's unit roundoff: a correctly rounded result is within U relative
 LIBM = 4 * U  # exp, tanh and pow are not: within two ulps (glibc's worst, for tanh)

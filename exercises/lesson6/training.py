@@ -1,7 +1,7 @@
 """Lesson 6 exercise: a loss, a gradient-descent step, mini-batches, and a training loop.
 
 Builds on lesson 5: `Value` and `MLP` come from the lesson5/ folder next to this one.
-The grader runs this file with the course's reference lesson 5 in place of yours, so
+The grader runs this file with a lesson 5 of its own in place of yours, so
 that a mistake there costs lesson 5 points only: use just the API lesson 5 documents.
 Read the lesson page alongside: docs/lessons/lesson6.py (on the site: Lesson 6).
 """

@@ -147,9 +147,9 @@ def _build_tables(storage: Path) -> None:
 
 def write_runtime(course: Course, hidden: Path | None, dest: Path) -> None:
     """The judge's side (`dest/judge`): the grader package, the course's tests with the
-    hidden ones, the reference lesson 5 that later lessons are graded with, and
-    hypothesis's tables; the sandbox's side (`dest/sandbox`): the grader package alone,
-    which serves requests. Nothing of the first is ever readable by a submission."""
+    hidden ones, and hypothesis's tables; the sandbox's side (`dest/sandbox`): the grader
+    package alone, which serves requests (and holds grader/stand_in, the lesson 5 that
+    later lessons are graded with). Nothing of the first is ever readable by a submission."""
     package = Path(grader.__file__).resolve().parent
     for side in ("judge", "sandbox"):
         for module in grader.source_files():
@@ -163,10 +163,10 @@ def write_runtime(course: Course, hidden: Path | None, dest: Path) -> None:
     for lesson in course.lessons:  # every lesson: a later lesson's tests may use an earlier's
         if hidden is not None and (hidden / lesson.id).is_dir():
             _copy_clean(hidden / lesson.id, judge / "grader" / "tests" / lesson.id / HIDDEN)
-    reference = course.solutions_dir / "lesson5"
-    if reference.is_dir():
-        _copy_clean(reference, judge / "solutions" / "lesson5")
-    compileall.compile_dir(judge, quiet=1)  # once, before the manifest is taken
+    # Compiled once, before the manifest is taken: a sandbox process (python -B, on a
+    # read-only copy) would otherwise compile the grader's modules at every start.
+    for side in ("judge", "sandbox"):
+        compileall.compile_dir(dest / side, quiet=1)
     hypothesis_tables(judge / "hypothesis")
     for side in ("judge", "sandbox"):
         (dest / side / "course.toml").write_text(

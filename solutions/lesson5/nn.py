@@ -1,7 +1,7 @@
 """Lesson 5 exercise, second half: a neuron, a layer and an MLP built from Values.
 
 Only the Value API of engine.py is used here (the operators, relu(), data and grad):
-the grader runs this file with the course's reference Value, so that a mistake in your
+the grader runs this file with a Value of its own, so that a mistake in your
 engine.py costs engine points only. Read "Neurons, layers and an MLP" in lesson 5.
 """
 

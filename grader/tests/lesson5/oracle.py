@@ -5,8 +5,8 @@ the learner's `Value` against this instead. A `Dual` is a float64 number togethe
 its partial derivatives with respect to each input of a computation (a dual number with
 one derivative per input), and every operation carries them forward by its own rule,
 written out below. That is forward mode, the other way round from the reverse-mode
-`Value` of the reference solution and of the learner, and it shares no code with either.
-tests/test_lesson5_oracle.py proves it against PyTorch.
+`Value` of the learner and of the grader's stand-in (grader/stand_in), and it shares no
+code with either. tests/test_lesson5_oracle.py proves it against PyTorch.
 """
 
 from __future__ import annotations
@@ -95,3 +95,16 @@ class Dual:
     def exp(self) -> Dual:  # exp'(a) = exp(a)
         y = self.functions.exp(self.x)
         return self._new(y, [y * p for p in self.d])
+
+
+def contract_mlp(params: Sequence[Dual], nouts: Sequence[int], x: Sequence[float]) -> list[Dual]:
+    """The contract's MLP on x: its parameters `params` in the documented order (weights,
+    then bias, neuron after neuron, layer after layer), ReLU on every layer but the last."""
+    it = iter(params)
+    for i, nout in enumerate(nouts):
+        out = []
+        for _ in range(nout):
+            act = sum(w * xi for w, xi in zip([next(it) for _ in x], x, strict=True)) + next(it)
+            out.append(act if i == len(nouts) - 1 else act.relu())
+        x = out
+    return x

@@ -528,6 +528,23 @@ def programs(draw) -> list[Step]:
 inputs = st.lists(st.floats(min_value=-2, max_value=2), min_size=N_INPUTS, max_size=N_INPUTS)
 
 
+def program_there(value: type, inputs: list, lines: list) -> tuple:
+    """Runs where the learner's code does (one request, not one per operation): r0, r1,
+    ... = Value(x) for the inputs, then each line ("r0 * r1", "r3.tanh()", ...) in turn
+    as the next register, then backward() from the last. What came back, as data: the
+    data of every result, then the repr of the first result that is no Value (else
+    None) and the inputs' grads (None until backward() ran)."""
+    registers = {f"r{i}": value(x) for i, x in enumerate(inputs)}
+    datas = []
+    for i, line in enumerate(lines, start=len(inputs)):
+        out = registers[f"r{i}"] = eval(line, {}, registers)
+        if not isinstance(out, value):
+            return datas, f"{out!r} ({type(out).__name__})", None
+        datas.append(out.data)
+    out.backward()
+    return datas, None, [registers[f"r{i}"].grad for i in range(len(inputs))]
+
+
 @pytest.mark.points(3)
 @given(programs(), inputs)
 def test_random_programs_values_and_gradients(steps, xs):
@@ -535,21 +552,21 @@ def test_random_programs_values_and_gradients(steps, xs):
         run_program(steps, xs, floats=True)
     except (Reject, ZeroDivisionError, OverflowError):
         assume(False)
-    lines = [f"r{i} = Value({x!r})" for i, x in enumerate(xs)]
-    lines += [f"r{N_INPUTS + i} = {step.text()}" for i, step in enumerate(steps)]
-    out = f"r{N_INPUTS + len(steps) - 1}"
-    text = "; ".join(lines) + f"; {out}.backward()"
-    values = [engine.Value(x) for x in xs]
-    got = run_program(steps, values)
+    lines = [step.text() for step in steps]
+    code = [f"r{i} = Value({x!r})" for i, x in enumerate(xs)]
+    code += [f"r{N_INPUTS + i} = {line}" for i, line in enumerate(lines)]
+    text = "; ".join(code) + f"; r{N_INPUTS + len(steps) - 1}.backward()"
+    datas, shown, grads = run_there(program_there, engine.Value, xs, lines)
     expected = run_program(steps, Dual.inputs(xs))
-    for i in range(N_INPUTS, len(got)):
-        expect_value(got[i], f"{text}\n  (r{i})")
-        assert close(got[i].data, expected[i].x), (
-            f"{text}\n  expected r{i}.data {expected[i].x!r}\n  got      {got[i].data!r}"
+    for i, data in enumerate(datas, start=N_INPUTS):
+        assert close(data, expected[i].x), (
+            f"{text}\n  expected r{i}.data {expected[i].x!r}\n  got      {data!r}"
         )
-    got[-1].backward()
-    for i, (v, slope) in enumerate(zip(values, expected[-1].d, strict=True)):
-        expect_grad(f"r{i}", v.grad, slope, text)
+    if shown is not None:
+        i = N_INPUTS + len(datas)
+        raise AssertionError(f"{text}\n  (r{i})\n  expected a Value\n  got      {shown}")
+    for i, (grad, slope) in enumerate(zip(grads, expected[-1].d, strict=True)):
+        expect_grad(f"r{i}", grad, slope, text)
 
 
 def test_a_node_reached_by_a_short_and_a_long_path():

@@ -1,9 +1,11 @@
 """Lesson 5: the learner's `Module`, `Neuron`, `Layer` and `MLP` (lesson5/nn.py).
 
 nn.py is graded on its own merits: it is imported with `lesson5.engine` standing for the
-course's reference Value (see reference.py and README.md), so a wrong derivative in the
+grader's own Value (see graded_alone.py and README.md), so a wrong derivative in the
 learner's engine.py costs engine points only. The tests read a network through the
-contract alone: parameters() in its documented order, calls, and data and grad.
+contract alone: parameters() in its documented order, calls, and data and grad. The
+examples of a property are each run in one piece where the learner's code runs
+(`forward`); what comes back is checked against the oracle here.
 
 PYTEST_DONT_REWRITE: the messages below are written for the learner as they are.
 """
@@ -11,23 +13,33 @@ PYTEST_DONT_REWRITE: the messages below are written for the learner as they are.
 from __future__ import annotations
 
 import itertools
-import random
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.testkit import call, run_there, show
-from grader.tests.lesson5.oracle import Dual
-from grader.tests.lesson5.reference import GradedAlone, reference_module, value
+from grader.testkit import call, describe_call, run_there, shorten, show
+from grader.tests.lesson5.graded_alone import (
+    GradedAlone,
+    instances,
+    read,
+    seeded,
+    stand_in,
+    value,
+    write,
+)
+from grader.tests.lesson5.oracle import Dual, contract_mlp
 
 GRADED_ALONE = True  # conftest.py adds a note saying so to every failure
 
 nn = GradedAlone("lesson5.nn")
 
 
+engine = stand_in("engine")
+
+
 def is_value(x: object) -> bool:
-    return isinstance(x, reference_module("engine").Value)
+    return isinstance(x, engine.Value)
 
 
 def expect_value(got: object, text: str) -> None:
@@ -56,21 +68,46 @@ def set_parameters(module, numbers) -> list:
         f"{got.text}\n  expected {len(numbers)} Values, to set in the documented order\n"
         f"  got      {show(params)}"
     )
-    for p, x in zip(params, numbers, strict=True):
-        p.data = float(x)
+    run_there(write, params, "data", [float(x) for x in numbers])
     return params
 
 
-def contract_mlp(params: list[Dual], nouts: list[int], x: list[float]) -> list[Dual]:
-    """The contract's MLP computed by the oracle, its parameters in the documented order."""
-    it = iter(params)
-    for i, nout in enumerate(nouts):
-        out = []
-        for _ in range(nout):
-            act = sum(w * xi for w, xi in zip([next(it) for _ in x], x, strict=True)) + next(it)
-            out.append(act if i == len(nouts) - 1 else act.relu())
-        x = out
-    return x
+def forward(make: type, args: tuple, kwargs: dict, numbers: list, x: list, value: type) -> tuple:
+    """Runs where the learner's code does (one request, not one per Value): make(*args,
+    **kwargs), its parameters() set to `numbers` in order, then called on x. What came
+    back as data: ("parameters", their repr) when there are not as many; else ("out",
+    the repr of the result, its outputs), an output being (True, its data) for a Value,
+    else (False, its repr), and a list of outputs a list of those."""
+    module = make(*args, **kwargs)
+    params = module.parameters()
+    if not isinstance(params, list) or len(params) != len(numbers):
+        return "parameters", repr(params), None
+    for p, number in zip(params, numbers, strict=True):
+        p.data = number
+    out = module(x)
+
+    def seen(o: object) -> tuple:
+        return (True, o.data) if isinstance(o, value) else (False, repr(o))
+
+    return "out", repr(out), [seen(o) for o in out] if isinstance(out, list) else seen(out)
+
+
+def run_forward(make: type, args: tuple, kwargs: dict, numbers: list, x: list):
+    """`forward` where the learner's code runs: the repr of the result and its outputs."""
+    what, shown, outputs = run_there(forward, make, args, kwargs, numbers, x, engine.Value)
+    assert what == "out", (
+        f"{describe_call(make, *args, **kwargs)}.parameters()\n"
+        f"  expected {len(numbers)} Values, to set in the documented order\n"
+        f"  got      {shorten(shown)}"
+    )
+    return shorten(shown), outputs
+
+
+def output_data(output: tuple, text: str) -> float:
+    """The data of an output `forward` saw; a failure when it was no Value."""
+    is_output_value, data = output
+    assert is_output_value, f"{text}\n  expected a Value\n  got      {shorten(data)}"
+    return data
 
 
 def count(nin: int, nouts: list[int]) -> int:
@@ -139,7 +176,7 @@ class TestNeuron:
         )
 
     def test_weights_are_random_in_minus_one_to_one(self):
-        weights = [w.data for w in nn.Neuron(500).w]
+        weights = run_there(read, nn.Neuron(500).w, "data")
         outside = [x for x in weights if not -1.0 <= x <= 1.0]
         assert not outside, (
             f"Neuron(500).w\n  expected every weight in [-1, 1]\n  got {outside[:5]}"
@@ -166,13 +203,10 @@ class TestNeuron:
         b = data.draw(numbers, label="b")
         x = data.draw(st.lists(numbers, min_size=nin, max_size=nin), label="x")
         for nonlin in (True, False):
-            neuron = nn.Neuron(nin, nonlin=nonlin)
-            set_parameters(neuron, [*w, b])
             act = sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b
             text = f"Neuron({nin}, nonlin={nonlin}) with w = {w}, b = {b}, called on {x}"
-            got = neuron(x)
-            expect_value(got, text)
-            expect_number(got.data, max(act, 0.0) if nonlin else act, text)
+            _, got = run_forward(nn.Neuron, (nin,), {"nonlin": nonlin}, [*w, b], x)
+            expect_number(output_data(got, text), max(act, 0.0) if nonlin else act, text)
 
     def test_nonlin_is_on_by_default(self):
         neuron = nn.Neuron(2)
@@ -244,18 +278,15 @@ class TestLayer:
     def test_every_neuron_sees_the_same_inputs(self, nin, nout, data):
         values = data.draw(st.lists(numbers, min_size=nout * (nin + 1), max_size=nout * (nin + 1)))
         x = data.draw(st.lists(numbers, min_size=nin, max_size=nin), label="x")
-        layer = nn.Layer(nin, nout)
-        set_parameters(layer, values)
-        got = layer(x)
+        shown, got = run_forward(nn.Layer, (nin, nout), {}, values, x)
         text = f"Layer({nin}, {nout}) with parameters {values}, called on {x}"
         assert isinstance(got, list) and len(got) == nout, (
-            f"{text}\n  expected a list of {nout} Values\n  got      {show(got)}"
+            f"{text}\n  expected a list of {nout} Values\n  got      {shown}"
         )
         for j in range(nout):
             chunk = values[j * (nin + 1) : (j + 1) * (nin + 1)]
             act = sum(w * xi for w, xi in zip(chunk[:-1], x, strict=True)) + chunk[-1]
-            expect_value(got[j], text)
-            expect_number(got[j].data, max(act, 0.0), text, f"output {j}:")
+            expect_number(output_data(got[j], text), max(act, 0.0), text, f"output {j}:")
 
     def test_keyword_arguments_reach_every_neuron(self):
         layer = nn.Layer(2, 3, nonlin=False)
@@ -281,7 +312,9 @@ class TestMLP:
             f"MLP({nin}, {nouts}).parameters()\n  expected {count(nin, nouts)} Values"
             f"\n  got      {len(params)}"
         )
-        assert all(map(is_value, params)), f"MLP({nin}, {nouts}).parameters() holds non-Values"
+        assert all(run_there(instances, params, engine.Value)), (
+            f"MLP({nin}, {nouts}).parameters() holds non-Values"
+        )
 
     @pytest.mark.parametrize("nin, nouts", [(2, [3, 1]), (3, [4, 4, 2])])
     def test_no_two_parameters_are_the_same_value(self, nin, nouts):
@@ -304,16 +337,13 @@ class TestMLP:
             st.lists(numbers, min_size=count(nin, nouts), max_size=count(nin, nouts))
         )
         x = data.draw(st.lists(numbers, min_size=nin, max_size=nin), label="x")
-        model = nn.MLP(nin, nouts)
-        set_parameters(model, values)
         expected = [out.x for out in contract_mlp([Dual(v) for v in values], nouts, x)]
-        got = model(x)
+        _, got = run_forward(nn.MLP, (nin, nouts), {}, values, x)
         text = f"MLP({nin}, {nouts}) with parameters {values} (in parameters() order), on {x}"
         outputs = got if isinstance(got, list) else [got]
         assert len(outputs) == len(expected), f"{text}\n  expected {len(expected)} outputs"
         for j, (g, e) in enumerate(zip(outputs, expected, strict=True)):
-            expect_value(g, text)
-            expect_number(g.data, e, text, f"output {j}:")
+            expect_number(output_data(g, text), e, text, f"output {j}:")
 
     # MLP(1, [2, 1]) with hidden = [relu(x), relu(-x)]: each test below is blind to the
     # other's mistake (a ReLU after the last layer, a hidden layer without one)
@@ -335,9 +365,8 @@ class TestMLP:
         expect_number(out.data, 1.5, text + ", at x = -2")
 
     def test_gradients_match_the_chain_rule(self):
-        random.seed(11)
         nin, nouts = 3, [4, 3, 1]
-        model = nn.MLP(nin, nouts)
+        model = run_there(seeded, nn.MLP, 11, nin, nouts)
         params = model.parameters()
         x = [0.7, -1.2, 0.4]
         text = f"MLP(3, [4, 3, 1]) on {x}"
@@ -345,16 +374,16 @@ class TestMLP:
             f"{text}\n  expected {count(nin, nouts)} parameters\n  got      {len(params)}"
         )
         single_output(model(x), text).backward()
-        (expected,) = contract_mlp(Dual.inputs([p.data for p in params]), nouts, x)
-        for j, (p, slope) in enumerate(zip(params, expected.d, strict=True)):
-            expect_number(p.grad, slope, f"{text}, backward()", f"parameter {j}: grad")
+        (expected,) = contract_mlp(Dual.inputs(run_there(read, params, "data")), nouts, x)
+        grads = run_there(read, params, "grad")
+        for j, (grad, slope) in enumerate(zip(grads, expected.d, strict=True)):
+            expect_number(grad, slope, f"{text}, backward()", f"parameter {j}: grad")
 
     def test_zero_grad_after_backward_on_an_mlp(self):
-        random.seed(5)
-        model = nn.MLP(2, [3, 1])
+        model = run_there(seeded, nn.MLP, 5, 2, [3, 1])
         single_output(model([0.5, -1.0]), "MLP(2, [3, 1]) on [0.5, -1.0]").backward()
         call(model.zero_grad)
-        grads = [p.grad for p in model.parameters()]
+        grads = run_there(read, model.parameters(), "grad")
         assert grads == [0.0] * len(grads), (
             "MLP(2, [3, 1]); model([0.5, -1.0]).backward(); zero_grad()\n"
             f"  expected every grad 0.0\n  got      {grads}"

@@ -1,8 +1,10 @@
 """Lesson 6: the learner's losses, batches, SGD step and training loop (lesson6/training.py).
 
 training.py is graded on its own merits: it is imported with `lesson5` standing for the
-course's reference lesson 5 (see grader/tests/lesson5/reference.py), so a mistake in the
-learner's Value or MLP is graded by lesson 5 and does not fail these tests too.
+grader's own lesson 5 (see grader/tests/lesson5/graded_alone.py), so a mistake in the
+learner's Value or MLP is graded by lesson 5 and does not fail these tests too. Models
+and training runs live where the learner's code runs; the tests read their numbers back
+and check them against the lesson 5 oracle here.
 
 PYTEST_DONT_REWRITE: the messages below are written for the learner as they are.
 """
@@ -10,29 +12,48 @@ PYTEST_DONT_REWRITE: the messages below are written for the learner as they are.
 from __future__ import annotations
 
 import math
-import random
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.datasets import two_moons
-from grader.testkit import call, seeded_random, show
-from grader.tests.lesson5.reference import GradedAlone, reference_module, value
+from grader.testkit import call, run_there, seeded_random, show
+from grader.tests.lesson5.graded_alone import GradedAlone, read, seeded, stand_in, value
+from grader.tests.lesson5.oracle import Dual, contract_mlp
 
 GRADED_ALONE = True  # conftest.py adds a note saying so to every failure
 
 training = GradedAlone("lesson6.training")
+engine = stand_in("engine")
 
 
 def mlp(nin: int, nouts: list[int], seed: int):
-    """A reference MLP whose random weights are fixed by `seed`."""
+    """The grader's MLP, where the learner's code runs, its random weights fixed by `seed`."""
+    return run_there(seeded, stand_in("nn").MLP, seed, nin, nouts)
+
+
+def weights(model) -> list[float]:
+    """The data of the model's parameters, in order (one request)."""
+    return run_there(read, model.parameters(), "data")
+
+
+def seed_random(seed: int) -> None:
+    """Runs where the learner's code does: random.seed(seed)."""
+    import random
+
     random.seed(seed)
-    return reference_module("nn").MLP(nin, nouts)
+
+
+def loss_of(loss: object, value: type, numbers: list, targets: list) -> tuple:
+    """Runs where the learner's code does (one request per example): loss([Value(n) for
+    n in numbers], targets), as data: (True, its data) for a Value, else (False, None)."""
+    out = loss([value(n) for n in numbers], targets)
+    return (True, out.data) if isinstance(out, value) else (False, None)
 
 
 def expect_loss(got, expected: float, text: str) -> None:
-    assert isinstance(got, reference_module("engine").Value), (
+    assert isinstance(got, engine.Value), (
         f"{text}\n  expected a Value (so that backward() can run through it)"
         f"\n  got      {show(got)}"
     )
@@ -76,14 +97,14 @@ class TestMse:
 
     @given(st.lists(st.tuples(numbers, numbers), min_size=1, max_size=8))
     def test_is_the_mean_of_squared_errors(self, pairs):
-        preds = [value(p) for p, _ in pairs]
+        preds = [p for p, _ in pairs]
         targets = [t for _, t in pairs]
-        text = f"mse({[f'Value({p})' for p, _ in pairs]}, {targets})".replace("'", "")
-        loss = training.mse(preds, targets)
+        text = f"mse({[f'Value({p})' for p in preds]}, {targets})".replace("'", "")
+        is_value, data = run_there(loss_of, training.mse, engine.Value, preds, targets)
         expected = sum((p - t) ** 2 for p, t in pairs) / len(pairs)
-        assert isinstance(loss, reference_module("engine").Value), f"{text}\n  expected a Value"
-        assert math.isclose(loss.data, expected, rel_tol=1e-9, abs_tol=1e-9), (
-            f"{text}\n  expected data {expected!r}\n  got      {loss.data!r}"
+        assert is_value, f"{text}\n  expected a Value"
+        assert math.isclose(data, expected, rel_tol=1e-9, abs_tol=1e-9), (
+            f"{text}\n  expected data {expected!r}\n  got      {data!r}"
         )
 
     @pytest.mark.parametrize(
@@ -113,14 +134,14 @@ class TestHingeLoss:
 
     @given(st.lists(st.tuples(numbers, st.sampled_from([1, -1])), min_size=1, max_size=8))
     def test_is_the_mean_of_relu_of_one_minus_label_times_score(self, pairs):
-        scores = [value(s) for s, _ in pairs]
+        scores = [s for s, _ in pairs]
         labels = [y for _, y in pairs]
-        text = f"hinge_loss(scores {[s for s, _ in pairs]}, labels {labels})"
-        loss = training.hinge_loss(scores, labels)
+        text = f"hinge_loss(scores {scores}, labels {labels})"
+        is_value, data = run_there(loss_of, training.hinge_loss, engine.Value, scores, labels)
         expected = sum(max(0.0, 1 - y * s) for s, y in pairs) / len(pairs)
-        assert isinstance(loss, reference_module("engine").Value), f"{text}\n  expected a Value"
-        assert math.isclose(loss.data, expected, rel_tol=1e-9, abs_tol=1e-9), (
-            f"{text}\n  expected data {expected!r}\n  got      {loss.data!r}"
+        assert is_value, f"{text}\n  expected a Value"
+        assert math.isclose(data, expected, rel_tol=1e-9, abs_tol=1e-9), (
+            f"{text}\n  expected data {expected!r}\n  got      {data!r}"
         )
 
     @pytest.mark.parametrize(
@@ -167,9 +188,9 @@ class TestBatches:
             )
 
     def test_the_same_seed_gives_the_same_batches(self):
-        random.seed(1)
+        run_there(seed_random, 1)
         first = list(training.batches(50, 8, seeded_random(7)))
-        random.seed(2)  # the global random state must not matter
+        run_there(seed_random, 2)  # the global random state must not matter
         second = list(training.batches(50, 8, seeded_random(7)))
         assert first == second, (
             "batches(50, 8, random.Random(7)), twice (with random.seed(1), then random.seed(2))\n"
@@ -230,12 +251,47 @@ class TestSgdStep:
         )
 
 
-# The training tests use the reference MLP (seeded) and check what any loop that follows
-# the contract must do, whatever order it shuffles in.
+# The training tests train the grader's MLP (seeded) where the learner's code runs, read
+# its weights back, and check what any loop that follows the contract must do, whatever
+# order it shuffles in. What the weights should be, or what they score, the oracle says.
 
 
-def accuracy(model, X, y) -> float:
-    return sum((model(x).data > 0) == (label > 0) for x, label in zip(X, y, strict=True)) / len(X)
+def accuracy(numbers: list[float], nouts: list[int], X, y) -> float:
+    """The share of X that the contract's MLP with these weights puts on the right side."""
+    params = [Dual(w) for w in numbers]
+    outputs = [contract_mlp(params, nouts, x)[0].x for x in X]
+    return sum((out > 0) == (label > 0) for out, label in zip(outputs, y, strict=True)) / len(X)
+
+
+def sgd_replay(numbers: list[float], nouts: list[int], x: list[float], label: int, lr: float):
+    """One hinge-loss step of SGD on one sample, by the oracle: the new weights, the loss."""
+    (out,) = contract_mlp(Dual.inputs(numbers), nouts, x)
+    loss = (1 - label * out).relu()
+    return [w - lr * g for w, g in zip(numbers, loss.d, strict=True)], loss.x
+
+
+def train_recording(train: object, model: object, X: list, y: list, **kwargs: object) -> list:
+    """Runs where the learner's code does: train(recorder, X, y, **kwargs), the recorder
+    handing each call on to model and noting what it was called on, as numbers (read
+    through .data for Values), or None for what is no sequence of numbers."""
+    seen = []
+
+    class Recorder:
+        def __call__(self, x):
+            try:
+                seen.append([float(getattr(v, "data", v)) for v in x])
+            except (TypeError, ValueError):
+                seen.append(None)
+            return model(x)
+
+        def parameters(self):
+            return model.parameters()
+
+        def zero_grad(self):
+            model.zero_grad()
+
+    train(Recorder(), X, y, **kwargs)
+    return seen
 
 
 def epoch_losses(history, text: str) -> list[float]:
@@ -249,13 +305,10 @@ def epoch_losses(history, text: str) -> list[float]:
         ) from None
 
 
-def sample_index(x, X) -> int | None:
-    """Which row of X the model was given, by its numbers: a loop may hand the model a row
-    as it is, a copy, or the row turned into Values (None when it is no row of X)."""
-    try:
-        numbers = [float(getattr(v, "data", v)) for v in x]
-    except (TypeError, ValueError):
-        return None
+def sample_index(numbers: list[float] | None, X) -> int | None:
+    """Which row of X the model was given, by the numbers `train_recording` noted: a loop
+    may hand the model a row as it is, a copy, or the row turned into Values (None when
+    it is no row of X)."""
     return next((i for i, row in enumerate(X) if numbers == list(row)), None)
 
 
@@ -285,18 +338,13 @@ class TestTrain:
         x, label, lr = [0.5, -0.3], 1, 0.1
         X, y = [list(x) for _ in range(10)], [label] * 10
         model = mlp(2, [4, 1], seed=3)
+        expected, batch_losses = weights(model), []
         text = "train(model, 10 copies of one sample, epochs=1, lr=0.1, batch_size=4)"
         history = training.train(model, X, y, epochs=1, lr=lr, batch_size=4, seed=0)
-        replay, batch_losses = mlp(2, [4, 1], seed=3), []
         for _ in range(3):
-            replay.zero_grad()
-            loss = (1 - label * replay(x)).relu()
-            loss.backward()
-            batch_losses.append(loss.data)
-            for p in replay.parameters():
-                p.data -= lr * p.grad
-        got = [p.data for p in model.parameters()]
-        expected = [p.data for p in replay.parameters()]
+            expected, loss = sgd_replay(expected, [4, 1], x, label, lr)
+            batch_losses.append(loss)
+        got = weights(model)
         worst = max(abs(g - e) for g, e in zip(got, expected, strict=True))
         assert worst < 1e-9, (
             f"{text}: three steps\n"
@@ -316,21 +364,10 @@ class TestTrain:
 
     def test_each_epoch_sees_every_sample_once_in_a_new_order(self):
         X, y = moons(12, seed=5)
-        seen: list[int | None] = []
-        inner = mlp(2, [3, 1], seed=2)
-
-        class Recorder:  # the MLP, noting which sample each forward pass was given
-            def __call__(self, x):
-                seen.append(sample_index(x, X))
-                return inner(x)
-
-            def parameters(self):
-                return inner.parameters()
-
-            def zero_grad(self):
-                inner.zero_grad()
-
-        training.train(Recorder(), X, y, epochs=2, batch_size=5, seed=0)
+        model = mlp(2, [3, 1], seed=2)
+        kwargs = {"epochs": 2, "batch_size": 5, "seed": 0}
+        rows = run_there(train_recording, training.train, model, X, y, **kwargs)
+        seen = [sample_index(numbers, X) for numbers in rows]
         text = "train(model, 12 samples, epochs=2, batch_size=5): the samples model(x) saw"
         assert None not in seen, (
             f"{text}\n  expected model(x) called on the rows of X (as numbers or as Values)\n"
@@ -352,7 +389,6 @@ class TestTrain:
         X, y = moons(12, seed=2)
         text = "train(the same model and data, seed=4), twice"
         first = training.train(mlp(2, [4, 1], seed=1), X, y, epochs=3, batch_size=5, seed=4)
-        random.seed(99)  # the global random state must not matter
         second = training.train(mlp(2, [4, 1], seed=1), X, y, epochs=3, batch_size=5, seed=4)
         first, second = epoch_losses(first, text), epoch_losses(second, text)
         assert first == second, (
@@ -365,10 +401,10 @@ class TestTrain:
     def test_learns_two_moons(self):
         X, y = moons(40, seed=0)
         model = mlp(2, [8, 1], seed=0)
-        before = accuracy(model, X, y)
+        before = accuracy(weights(model), [8, 1], X, y)
         text = "train(MLP(2, [8, 1]), 40 points of two moons, epochs=40, lr=0.1, batch_size=10)"
         losses = training.train(model, X, y, epochs=40, lr=0.1, batch_size=10, seed=0)
-        losses, after = epoch_losses(losses, text), accuracy(model, X, y)
+        losses, after = epoch_losses(losses, text), accuracy(weights(model), [8, 1], X, y)
         assert losses[-1] < losses[0], (
             f"{text}\n  expected the loss to fall\n  got      {losses[0]:.4f} first, "
             f"{losses[-1]:.4f} last"
