@@ -22,25 +22,6 @@ from grader.authoring import stubs
 # not (tests/test_daemon.py turns it back on where that is what is tested).
 os.environ["LEARN_WARM"] = "0"
 
-# ./run-tests spreads the tests over the cores (pytest-xdist, --dist loadgroup). Tests
-# that share a costly fixture or the machine stay on one worker, in order: the site
-# (built once, one browser), and those that grade as root (the attack suite checks that
-# no grading left a trace on the machine, which another grading running beside it would).
-GROUPS = {
-    "site": ("site/",),
-    "machine": ("adversarial/", "test_grade.py", "test_staging.py"),
-}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        where = item.path.relative_to(here).as_posix()
-        for group, prefixes in GROUPS.items():
-            if where.startswith(prefixes):
-                item.add_marker(pytest.mark.xdist_group(group))
-
-
 CATALOGUE = """
 [course]
 title = "Toy course"
