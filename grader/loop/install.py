@@ -36,8 +36,10 @@ def ensure_torch(
 ) -> None:
     """Install torch when one of `lessons` needs it and it is missing. Only into the
     course's own .venv (the one `./learn` made): anywhere else, say how, and stop."""
+    if torch_installed():  # the usual case: no need to read the lessons' files
+        return
     needing = [lesson.id for lesson in lessons if needs_torch(course, lesson)]
-    if not needing or torch_installed():
+    if not needing:
         return
     venv = course.root / ".venv"
     if Path(sys.prefix).resolve() != venv.resolve():
