@@ -88,6 +88,20 @@ def _load_hypothesis_profile() -> None:
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
     )
     settings.load_profile("learn")
+    _pin_example_sources()
+
+
+def _pin_example_sources() -> None:
+    """Hypothesis mixes into its examples constants it reads from the source of every local
+    module already imported when a test first draws: the learner's file, and whichever of
+    the grader's modules are loaded by then. The examples would then depend on the learner's
+    code, on the transport and on how the tests were shared out. Draw from its fixed
+    constants only, as it does in the browser (Pyodide): the same examples for everyone,
+    and no source scan in every test process."""
+    from hypothesis.internal.conjecture import providers
+
+    if hasattr(providers, "_get_local_constants"):
+        providers._get_local_constants = lambda: providers._local_constants  # stays empty
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -48,7 +48,7 @@ class RunOptions:
     # ...}), e.g. to drive a progress bar.
     on_record: Callable[[dict], None] | None = None
     # Starts the child instead of subprocess.Popen: spawn(args, env=, cwd=, pass_fd=, output=)
-    # gets the arguments after the interpreter ("-m", "pytest", ...) and returns an object
+    # gets the arguments after the interpreter (TEST_PROCESS, then pytest's) and returns an object
     # with `pid` (its own process group) and `wait()`. `learn watch` forks a warm process.
     spawn: Callable[..., Any] | None = None
     # More pytest arguments, e.g. ("-x",) when only "does any test fail?" matters.
@@ -219,6 +219,7 @@ UNUSED_PLUGINS = (
     "cacheprovider", "stepwise", "doctest", "junitxml", "pastebin", "legacypath",
     "unraisableexception", "threadexception", "setuponly", "setupplan",
 )  # fmt: skip
+TEST_PROCESS = ["-m", "grader.child"]  # pytest, without the interpreter's teardown
 PLUGIN_ARGS = [
     "-p", "grader.plugin", "-p", "_hypothesis_pytestplugin",
     *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
@@ -227,7 +228,7 @@ PLUGIN_ARGS = [
 
 def _pytest_args(tests: list[str], tests_dir: Path, target: Path, fd: int, options: RunOptions):
     return [
-        "-m", "pytest", *tests, *PLUGIN_ARGS,
+        *TEST_PROCESS, *tests, *PLUGIN_ARGS,
         "--learn-path", str(target), "--learn-report-fd", str(fd),
         "--learn-timeout", str(options.timeout), "--learn-timeout-clock", options.clock,
         "--rootdir", str(tests_dir.parent), "-c", os.devnull, "--import-mode=importlib",

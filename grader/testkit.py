@@ -35,6 +35,9 @@ class ExerciseModule:
         self._name = name
 
     def _module(self):
+        loaded = sys.modules.get(self._name)  # what import_module would return, sooner
+        if loaded is not None:
+            return loaded
         folder = str(target_dir())
         if folder not in sys.path:
             sys.path.insert(0, folder)

@@ -1,6 +1,6 @@
 # Sourced by ./learn and ./run-tests: make sure .venv holds the course and what the caller
-# needs. ./learn needs only the grader (`learn`); ./run-tests sets `extras="dev,site"`
-# first, for the linters, the site builder and the browser tests.
+# needs. ./learn needs only the grader (`learn`); ./run-tests sets `extras="dev,site,torch"`
+# first, for the linters, the site builder, the browser tests and the torch lessons.
 #
 # torch is pinned in constraints.txt to a version with a CPU build at hand, so that a
 # machine without a GPU never downloads the CUDA wheels. To use another torch, install

@@ -181,3 +181,36 @@ def test_target_resolution(toy):
         resolve_target(course, lesson, toy.root / "nowhere")
     with pytest.raises(CourseError, match="has no toy/ folder"):
         resolve_target(course, lesson, toy.root / "grader")
+
+
+DRAWING = """
+import os
+
+from hypothesis import given, strategies as st
+
+from grader.testkit import exercise_module
+
+ops = exercise_module("toy.ops")
+
+
+@given(st.floats(-100, 100))
+def test_draws(x):
+    ops.double(x)
+    with open(os.environ["DRAWN"], "a") as drawn:
+        drawn.write(repr(x) + "\\n")
+"""
+
+
+def test_the_examples_do_not_depend_on_the_learners_code(toy, tmp_path, monkeypatch):
+    """Hypothesis would mix constants read from the learner's source into its examples:
+    two learners with the same functions would be tested on different inputs."""
+    (toy.root / "grader" / "tests" / "toy" / "test_drawing.py").write_text(DRAWING)
+    constants = ", ".join(f"{n}.{n}25" for n in range(60))
+    solution = (toy.root / "solutions" / "toy" / "ops.py").read_text()
+    drawn = []
+    for extra in ("", f"UNUSED = ({constants})\n"):
+        toy.write_ops(extra + solution)
+        monkeypatch.setenv("DRAWN", str(tmp_path / f"drawn{len(drawn)}.txt"))
+        grade(toy, 1)
+        drawn.append((tmp_path / f"drawn{len(drawn)}.txt").read_text().split())
+    assert len(drawn[0]) > 10 and drawn[0] == drawn[1]

@@ -43,11 +43,17 @@ BIN = Path(sys.executable).parent
 LEARN = str(BIN / "learn")
 
 
+def learner_env(**more: str) -> dict[str, str]:
+    """This environment as a learner's shell has it: Python may cache bytecode."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **more}
+
+
 def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(
         command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
+        env=learner_env(**(env or {})),
     )  # fmt: skip
     return time.perf_counter() - start
 
@@ -151,7 +157,7 @@ def bench_watch(lesson: str, repeat: int) -> list[str]:
             watcher = subprocess.Popen(
                 [LEARN, "watch", lesson, "--path", str(copy)],
                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                env={**os.environ, "COLUMNS": "120"},
+                env=learner_env(COLUMNS="120"),
             )  # fmt: skip
             screen = Screen(watcher.stdout)
             try:

@@ -39,6 +39,7 @@ from typing import IO
 
 from grader.course import Course, CourseError, Lesson
 from grader.loop import protocol
+from grader.runner import TEST_PROCESS
 
 # Imported by the worker before the first run; every child starts with them loaded.
 PRELOAD = (
@@ -105,8 +106,8 @@ class Worker:
     def fork_spawn(
         self, args: list[str], *, env: dict, cwd: Path, pass_fd: int, output: IO
     ) -> Forked:
-        """Fork a child that runs `python <args>` (args start with "-m", "pytest") in-process."""
-        if args[:2] != ["-m", "pytest"]:
+        """Fork a child that runs `python <args>` (args start with TEST_PROCESS) in-process."""
+        if args[:2] != TEST_PROCESS:
             raise ValueError(f"fork_spawn runs pytest only, not {args[:2]}")
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # or the child would repeat what is still buffered
