@@ -25,7 +25,7 @@ import pytest
 from grader.course import load
 from grader.plugin import TestTimeout
 from grader.results import LessonResult, Status
-from grader.runner import ChildRun, RunOptions, _lost, _pytest_args, _take
+from grader.runner import TEST_PROCESS, ChildRun, RunOptions, _lost, _pytest_args, _take
 
 COURSE = Path(__file__).resolve().parent.parent
 TARGET = Path("/home/pyodide/exercises")  # the learner's files, laid out like exercises/
@@ -56,7 +56,8 @@ def run(lesson_id: str, tests: list[str], timeout: float, report: str) -> int:
     paths = [str(course.tests_dir.parent / t) for t in tests] or [str(course.tests_dir / lesson.id)]
     fd = os.open(report, os.O_WRONLY)
     args = _pytest_args(paths, course.tests_dir, TARGET, fd, RunOptions(timeout))
-    return int(pytest.main([*args[2:], "--capture=sys"], plugins=[Watchdog(timeout)]))
+    pytest_args = [*args[len(TEST_PROCESS) :], "--capture=sys"]
+    return int(pytest.main(pytest_args, plugins=[Watchdog(timeout)]))
 
 
 class Watchdog:

@@ -107,8 +107,9 @@ class Worker:
         self, args: list[str], *, env: dict, cwd: Path, pass_fd: int, output: IO
     ) -> Forked:
         """Fork a child that runs `python <args>` (args start with TEST_PROCESS) in-process."""
-        if args[:2] != TEST_PROCESS:
-            raise ValueError(f"fork_spawn runs pytest only, not {args[:2]}")
+        start = len(TEST_PROCESS)
+        if args[:start] != TEST_PROCESS:
+            raise ValueError(f"fork_spawn runs pytest only, not {args[:start]}")
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # or the child would repeat what is still buffered
         modules_read, modules_write = os.pipe()
@@ -117,7 +118,7 @@ class Worker:
             if self.cancelled:  # a cancelled run: report nothing, so the runner gives up
                 os._exit(1)
             os.close(modules_read)
-            _child(args[2:], env, Path(cwd), output, modules_write, self)
+            _child(args[start:], env, Path(cwd), output, modules_write, self)
         os.close(modules_write)
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)  # also done by the child: whichever runs first wins the race
