@@ -12,16 +12,19 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from grader import course as course_mod
-from grader.authoring import stubs
 from grader.course import CourseError
 from grader.loop import daemon, progress
 from grader.loop.install import ensure_torch
 from grader.loop.livebar import LiveBar
 from grader.runner import RunOptions, parallel_shares, resolve_target
+
+if TYPE_CHECKING:
+    from grader.authoring.stubs import Stub
 
 EXIT_CODES = """\b
 Exit codes:
@@ -36,12 +39,19 @@ class _LazyConsole:
 
     _real = None
 
-    def __getattr__(self, name: str):
+    def _console(self):
         if _LazyConsole._real is None:
             from rich.console import Console
 
             _LazyConsole._real = Console(highlight=False)
-        return getattr(_LazyConsole._real, name)
+        return _LazyConsole._real
+
+    def print(self, *objects, **options) -> None:
+        """Handed around as `say=console.print` before a check: rich loads on first use."""
+        self._console().print(*objects, **options)
+
+    def __getattr__(self, name: str):
+        return getattr(self._console(), name)
 
 
 console = _LazyConsole()
@@ -205,6 +215,8 @@ def dev_stubs(check_only: bool, force: bool) -> None:
     learner's work: it is left alone, unless --force, which backs it up to
     .learn/backups/ first.
     """
+    from grader.authoring import stubs
+
     course = course_mod.load()
     found = stubs.survey(course)
     if check_only:
@@ -226,7 +238,7 @@ def dev_stubs(check_only: bool, force: bool) -> None:
         click.echo(f"wrote {path.relative_to(course.root)}")
 
 
-def _check_stubs(course: course_mod.Course, found: list[stubs.Stub]) -> int:
+def _check_stubs(course: course_mod.Course, found: list[Stub]) -> int:
     """Report the stubs the solutions no longer generate. A file edited here (a learner's
     work) is judged by the stub committed in git, or by itself when git has none."""
     stale = False
