@@ -16,17 +16,19 @@ import operator
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from grader.testkit import (
     Called,
+    batched,
     call,
     exercise_module,
     expect_close,
     expect_raises,
     run_each_there,
     run_there,
+    several,
     show,
 )
 from grader.tests.lesson5.oracle import Dual
@@ -73,18 +75,6 @@ OPERANDS = [
 
 def nonzero(strategy: st.SearchStrategy) -> st.SearchStrategy:
     return strategy.filter(lambda x: abs(x) >= 0.1)
-
-
-# An example of the properties below is a list of 1 to CASES cases, all sent in one request
-# (`run_each_there`) and judged here in order: 13 examples give a test about as many cases
-# as the profile's 60 examples of one (2128 against 2040 over these 34 tests, counted), in
-# 13 requests. Hypothesis shrinks the list too, so a failure still names one small case.
-CASES = 10
-batched = settings(max_examples=13)
-
-
-def several(strategy: st.SearchStrategy) -> st.SearchStrategy:
-    return st.lists(strategy, min_size=1, max_size=CASES)
 
 
 @pytest.mark.parametrize("symbol", list(BINARY))
