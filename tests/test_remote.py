@@ -163,3 +163,6 @@ def test_cases_run_in_one_request_and_an_error_comes_in_its_turn(place, monkeypa
         next(answers)
     assert "mod.py" in info.value.learn_location
     assert calls.count("call") == 3
+    with pytest.raises(ZeroDivisionError):  # one case alone: one request, no batch first
+        next(testkit.run_each_there(inverse_there, [(mod, 0)]))
+    assert calls.count("call") == 4
