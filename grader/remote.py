@@ -809,8 +809,13 @@ class Sandbox(Link):
 
     def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a function of the tests' own inside the sandbox (a loop too long to
-        drive call by call); only what it returns comes back, as data or handles. Its
-        source crosses once per sandbox process; each run is one call."""
+        drive call by call); only what it returns comes back, as data or handles. Each
+        run is one call."""
+        return self.shipped(function)(*args, **kwargs)
+
+    def shipped(self, function: Callable[..., Any]) -> Remote:
+        """A function of the tests' own, made inside the sandbox from its source, which
+        crosses once per sandbox process."""
         shipped = self._shipped.get(function)
         if shipped is None:
             import inspect
@@ -818,7 +823,7 @@ class Sandbox(Link):
 
             source = textwrap.dedent(inspect.getsource(function))
             shipped = self._shipped[function] = self.ask("ship", source, function.__name__)
-        return shipped(*args, **kwargs)
+        return shipped
 
 
 def from_spec(spec: str) -> Sandbox:

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from grader import plugin, remote
+from grader import plugin, remote, testkit
 
 LEARNER = """
 import time
@@ -57,6 +57,10 @@ def leave():
     import os
 
     os._exit(3)
+
+
+def inverse(x):
+    return 1 / x
 """
 
 
@@ -138,3 +142,27 @@ def test_a_handle_of_a_dead_sandbox_is_gone(place):
     place.stop()
     with pytest.raises(remote.Gone):
         place.module("pkg.mod").Box(box)
+
+
+def inverse_there(module, x):
+    """Shipped to the sandbox by the test below."""
+    return module.inverse(x)
+
+
+def test_cases_run_in_one_request_and_an_error_comes_in_its_turn(place, monkeypatch):
+    monkeypatch.setattr(testkit, "sandbox", lambda: place)
+    mod = place.module("pkg.mod")
+    calls = []
+    ask = place.ask
+    monkeypatch.setattr(place, "ask", lambda *request: calls.append(request[0]) or ask(*request))
+    assert list(testkit.run_each_there(inverse_there, [(mod, 4), (mod, 2)])) == [0.25, 0.5]
+    assert calls.count("call") == 1  # every case in one request
+    answers = testkit.run_each_there(inverse_there, [(mod, 4), (mod, 0), (mod, 2)])
+    assert next(answers) == 0.25
+    with pytest.raises(ZeroDivisionError) as info:  # the case that raised, run again alone
+        next(answers)
+    assert "mod.py" in info.value.learn_location
+    assert calls.count("call") == 3
+    with pytest.raises(ZeroDivisionError):  # one case alone: one request, no batch first
+        next(testkit.run_each_there(inverse_there, [(mod, 0)]))
+    assert calls.count("call") == 4

@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.testkit import call, exercise_module, expect_close, expect_equal, expect_raises
+from grader.testkit import (
+    batched,
+    call,
+    call_each,
+    exercise_module,
+    expect_close,
+    expect_equal,
+    expect_raises,
+    several,
+)
 
 neuron = exercise_module("lesson1.neuron")
 
@@ -18,6 +27,7 @@ reals = st.floats(min_value=-50, max_value=50, allow_nan=False)
 any_real = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 vectors = st.lists(reals, min_size=1, max_size=6)
 labels = st.text("catdogfox", min_size=1, max_size=4)  # what a label says is beside the point
+widths = st.integers(1, 50)
 
 
 def identity(z: float) -> float:
@@ -33,12 +43,13 @@ class TestStep:
     def test_zero_does_not_fire(self):
         expect_equal(call(neuron.step, 0.0), 0.0)
 
-    @given(any_real)
-    def test_returns_a_float_zero_or_one(self, z):
-        got = call(neuron.step, z)
-        assert isinstance(got.value, float) and got.value in (0.0, 1.0), (
-            f"{got.text}\n  expected the float 0.0 or 1.0\n  got      {got.value!r}"
-        )
+    @batched
+    @given(several(any_real))
+    def test_returns_a_float_zero_or_one(self, zs):
+        for got in call_each(neuron.step, [(z,) for z in zs]):
+            assert isinstance(got.value, float) and got.value in (0.0, 1.0), (
+                f"{got.text}\n  expected the float 0.0 or 1.0\n  got      {got.value!r}"
+            )
 
 
 @pytest.mark.exercise("sigmoid")
@@ -55,24 +66,28 @@ class TestSigmoid:
     def test_no_overflow_for_huge_inputs(self, z, limit):
         expect_close(call(neuron.sigmoid, z), limit, abs=1e-12)
 
-    @given(any_real)
-    def test_symmetric_and_between_zero_and_one(self, z):
-        up, down = call(neuron.sigmoid, z), call(neuron.sigmoid, -z)
-        assert 0.0 <= up.value <= 1.0, (
-            f"{up.text}\n  expected a value in [0, 1]\n  got {up.value!r}"
-        )
-        assert math.isclose(up.value + down.value, 1.0, abs_tol=1e-12), (
-            f"{up.text} + {down.text}\n  expected 1.0 (the sigmoid is symmetric)\n"
-            f"  got      {up.value!r} + {down.value!r}"
-        )
+    @batched
+    @given(several(any_real))
+    def test_symmetric_and_between_zero_and_one(self, zs):
+        got = list(call_each(neuron.sigmoid, [(x,) for z in zs for x in (z, -z)]))
+        for up, down in zip(got[::2], got[1::2], strict=True):
+            assert 0.0 <= up.value <= 1.0, (
+                f"{up.text}\n  expected a value in [0, 1]\n  got {up.value!r}"
+            )
+            assert math.isclose(up.value + down.value, 1.0, abs_tol=1e-12), (
+                f"{up.text} + {down.text}\n  expected 1.0 (the sigmoid is symmetric)\n"
+                f"  got      {up.value!r} + {down.value!r}"
+            )
 
-    @given(reals, reals)
-    def test_never_decreases(self, a, b):
-        low, high = sorted((a, b))
-        assert neuron.sigmoid(low) <= neuron.sigmoid(high), (
-            f"sigmoid({low!r}) = {neuron.sigmoid(low)!r} is above "
-            f"sigmoid({high!r}) = {neuron.sigmoid(high)!r}: it must never decrease"
-        )
+    @batched
+    @given(several(st.tuples(reals, reals)))
+    def test_never_decreases(self, pairs):
+        got = list(call_each(neuron.sigmoid, [(x,) for pair in pairs for x in sorted(pair)]))
+        for low, high in zip(got[::2], got[1::2], strict=True):
+            assert low.value <= high.value, (
+                f"{low.text} = {low.value!r} is above "
+                f"{high.text} = {high.value!r}: it must never decrease"
+            )
 
 
 @pytest.mark.exercise("relu")
@@ -81,11 +96,14 @@ class TestRelu:
     def test_known_values(self, z, expected):
         expect_close(call(neuron.relu, z), expected, rel=0, abs=0)
 
-    @given(any_real)
-    def test_keeps_positives_and_zeroes_the_rest(self, z):
-        got = call(neuron.relu, z)
-        expect_close(got, max(z, 0.0), rel=0, abs=0)
-        assert isinstance(got.value, float), f"{got.text}\n  expected a float, got {got.value!r}"
+    @batched
+    @given(several(any_real))
+    def test_keeps_positives_and_zeroes_the_rest(self, zs):
+        for z, got in zip(zs, call_each(neuron.relu, [(z,) for z in zs]), strict=True):
+            expect_close(got, max(z, 0.0), rel=0, abs=0)
+            assert isinstance(got.value, float), (
+                f"{got.text}\n  expected a float, got {got.value!r}"
+            )
 
 
 @pytest.mark.exercise("neuron")
@@ -182,11 +200,13 @@ class TestPredict:
     def test_empty_is_an_error(self):
         expect_raises(ValueError, neuron.predict, {})
 
-    @given(st.dictionaries(labels, reals, min_size=1, max_size=8))
-    def test_returns_the_first_label_with_the_highest_score(self, scores):
-        best = max(scores.values())
-        first_best = next(label for label, s in scores.items() if s == best)
-        expect_equal(call(neuron.predict, scores), first_best)
+    @batched
+    @given(several(st.dictionaries(labels, reals, min_size=1, max_size=8)))
+    def test_returns_the_first_label_with_the_highest_score(self, cases):
+        calls = call_each(neuron.predict, [(scores,) for scores in cases])
+        for scores, got in zip(cases, calls, strict=True):
+            best = max(scores.values())
+            expect_equal(got, next(label for label, s in scores.items() if s == best))
 
 
 @pytest.mark.exercise("count_parameters")
@@ -198,11 +218,13 @@ class TestCountParameters:
     def test_known_networks(self, sizes, expected):
         expect_equal(call(neuron.count_parameters, sizes), expected)
 
-    @given(st.lists(st.integers(1, 50), min_size=2, max_size=5), st.integers(1, 50))
-    def test_one_more_layer_adds_its_weights_and_biases(self, sizes, width):
-        before = neuron.count_parameters(sizes)
-        after = call(neuron.count_parameters, [*sizes, width])
-        expect_equal(after, before + sizes[-1] * width + width)
+    @batched
+    @given(several(st.tuples(st.lists(st.integers(1, 50), min_size=2, max_size=5), widths)))
+    def test_one_more_layer_adds_its_weights_and_biases(self, cases):
+        ask = [(sizes,) for s, w in cases for sizes in (s, [*s, w])]
+        got = list(call_each(neuron.count_parameters, ask))
+        for (sizes, width), before, after in zip(cases, got[::2], got[1::2], strict=True):
+            expect_equal(after, before.value + sizes[-1] * width + width)
 
     @pytest.mark.parametrize("sizes", [[], [5], [2, 0, 1], [3, -1]])
     def test_bad_sizes_are_an_error(self, sizes):

@@ -21,11 +21,14 @@ from hypothesis import strategies as st
 
 from grader.testkit import (
     Called,
+    batched,
     call,
     exercise_module,
     expect_close,
     expect_raises,
+    run_each_there,
     run_there,
+    several,
     show,
 )
 from grader.tests.lesson5.oracle import Dual
@@ -76,22 +79,14 @@ def nonzero(strategy: st.SearchStrategy) -> st.SearchStrategy:
 
 @pytest.mark.parametrize("symbol", list(BINARY))
 @pytest.mark.parametrize("left, right", OPERANDS, ids=[f"{a}-{b}" for a, b in OPERANDS])
+@batched
 @given(data=st.data())
 def test_binary_operator_value_and_gradients(symbol, left, right, data):
-    a = data.draw(KINDS[left], label="a")
-    b = data.draw(nonzero(KINDS[right]) if symbol == "/" else KINDS[right], label="b")
-    operands = [(left, a), (right, b)]
-    form = f"{{0}} {symbol} {{1}}"
-    try:
-        got = run_there(operate, engine.Value, form, operands)
-    except TypeError as exc:
-        if left == "Value":
-            raise
-        raise AssertionError(
-            f"{written(form, operands)} raised TypeError: {exc}\n"
-            f"  a number on the left of a Value is handled by Value.{REFLECTED[symbol]}"
-        ) from None
-    expect_operated(got, form, operands)
+    divisor = nonzero(KINDS[right]) if symbol == "/" else KINDS[right]
+    pairs = data.draw(several(st.tuples(KINDS[left], divisor)), label="pairs a, b")
+    reflected = None if left == "Value" else REFLECTED[symbol]
+    operands = [[(left, a), (right, b)] for a, b in pairs]
+    expect_operations(f"{{0}} {symbol} {{1}}", operands, reflected)
 
 
 @dataclass
@@ -105,9 +100,9 @@ class Operated:
 
 
 def operate(value: type, form: str, operands: list) -> tuple:
-    """Runs where the learner's code does (one round trip, not one per operation): a
-    ("Value", x) operand becomes value(x), a number stays one; then the operation
-    `form` ("{0} * {1}", "{0}.tanh()", "{0} ** 2", ...) on them, then backward()."""
+    """Runs where the learner's code does (a case of one request, not a request per
+    operation): a ("Value", x) operand becomes value(x), a number stays one; then the
+    operation `form` ("{0} * {1}", "{0}.tanh()", "{0} ** 2", ...) on them, then backward()."""
     made = [value(x) if kind == "Value" else x for kind, x in operands]
     out = eval(form.format("x[0]", "x[1]"), {"x": made})
     if not isinstance(out, value):
@@ -115,6 +110,24 @@ def operate(value: type, form: str, operands: list) -> tuple:
     data = out.data
     out.backward()
     return True, "", data, [m.grad if isinstance(m, value) else None for m in made]
+
+
+def expect_operations(form: str, cases: list, reflected: str | None = None) -> None:
+    """Every case (a list of operands) through `form` against the oracle, in order, all
+    in one request: the first wrong one fails the test. A TypeError from a number on the
+    left of a Value names the `reflected` method that handles it."""
+    answers = run_each_there(operate, [(engine.Value, form, operands) for operands in cases])
+    for operands in cases:
+        try:
+            got = next(answers)
+        except TypeError as exc:
+            if reflected is None:
+                raise
+            raise AssertionError(
+                f"{written(form, operands)} raised TypeError: {exc}\n"
+                f"  a number on the left of a Value is handled by Value.{reflected}"
+            ) from None
+        expect_operated(got, form, operands)
 
 
 def written(form: str, operands: list) -> str:
@@ -145,10 +158,10 @@ UNARY = ["-{0}", "{0}.relu()", "{0}.tanh()", "{0}.exp()"]
 
 
 @pytest.mark.parametrize("form", UNARY, ids=[form.format("v") for form in UNARY])
-@given(x=reals.filter(lambda x: abs(x) > 1e-9))
-def test_unary_operation_value_and_gradient(form, x):
-    got = run_there(operate, engine.Value, form, [("Value", x)])
-    expect_operated(got, form, [("Value", x)])
+@batched
+@given(xs=several(reals.filter(lambda x: abs(x) > 1e-9)))
+def test_unary_operation_value_and_gradient(form, xs):
+    expect_operations(form, [[("Value", x)] for x in xs])
 
 
 # (exponent, bases it is defined for)
@@ -167,12 +180,11 @@ POWERS = [
 
 
 @pytest.mark.parametrize("k, bases", POWERS, ids=[repr(k) for k, _ in POWERS])
+@batched
 @given(data=st.data())
 def test_power_value_and_gradient(k, bases, data):
-    x = data.draw(bases, label="x")
-    form = f"{{0}} ** {k!r}"
-    got = run_there(operate, engine.Value, form, [("Value", x)])
-    expect_operated(got, form, [("Value", x)])
+    xs = data.draw(several(bases), label="xs")
+    expect_operations(f"{{0}} ** {k!r}", [[("Value", x)] for x in xs])
 
 
 # --- the Value itself ---------------------------------------------------------------------

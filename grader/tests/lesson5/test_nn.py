@@ -13,12 +13,13 @@ PYTEST_DONT_REWRITE: the messages below are written for the learner as they are.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.testkit import call, describe_call, run_there, shorten, show
+from grader.testkit import call, describe_call, run_each_there, run_there, shorten, show
 from grader.tests.lesson5.graded_alone import (
     GradedAlone,
     instances,
@@ -73,11 +74,11 @@ def set_parameters(module, numbers) -> list:
 
 
 def forward(make: type, args: tuple, kwargs: dict, numbers: list, x: list, value: type) -> tuple:
-    """Runs where the learner's code does (one request, not one per Value): make(*args,
-    **kwargs), its parameters() set to `numbers` in order, then called on x. What came
-    back as data: ("parameters", their repr) when there are not as many; else ("out",
-    the repr of the result, its outputs), an output being (True, its data) for a Value,
-    else (False, its repr), and a list of outputs a list of those."""
+    """Runs where the learner's code does (a case of one request, not a request per
+    Value): make(*args, **kwargs), its parameters() set to `numbers` in order, then
+    called on x. What came back as data: ("parameters", their repr) when there are not
+    as many; else ("out", the repr of the result, its outputs), an output being (True,
+    its data) for a Value, else (False, its repr), and a list of outputs a list of those."""
     module = make(*args, **kwargs)
     params = module.parameters()
     if not isinstance(params, list) or len(params) != len(numbers):
@@ -92,15 +93,23 @@ def forward(make: type, args: tuple, kwargs: dict, numbers: list, x: list, value
     return "out", repr(out), [seen(o) for o in out] if isinstance(out, list) else seen(out)
 
 
-def run_forward(make: type, args: tuple, kwargs: dict, numbers: list, x: list):
-    """`forward` where the learner's code runs: the repr of the result and its outputs."""
-    what, shown, outputs = run_there(forward, make, args, kwargs, numbers, x, engine.Value)
-    assert what == "out", (
-        f"{describe_call(make, *args, **kwargs)}.parameters()\n"
-        f"  expected {len(numbers)} Values, to set in the documented order\n"
-        f"  got      {shorten(shown)}"
-    )
-    return shorten(shown), outputs
+def run_forwards(make: type, cases: list) -> Iterator[tuple]:
+    """`forward` on each case (args, kwargs, numbers, x) in turn, all in one request where
+    the learner's code runs: the repr of each result and its outputs."""
+    answers = run_each_there(forward, [(make, *case, engine.Value) for case in cases])
+    for (args, kwargs, numbers, _), (what, shown, outputs) in zip(cases, answers, strict=True):
+        assert what == "out", (
+            f"{describe_call(make, *args, **kwargs)}.parameters()\n"
+            f"  expected {len(numbers)} Values, to set in the documented order\n"
+            f"  got      {shorten(shown)}"
+        )
+        yield shorten(shown), outputs
+
+
+def run_forward(make: type, args: tuple, kwargs: dict, numbers: list, x: list) -> tuple:
+    """`forward` on one case: the repr of the result and its outputs."""
+    (answer,) = run_forwards(make, [(args, kwargs, numbers, x)])
+    return answer
 
 
 def output_data(output: tuple, text: str) -> float:
@@ -202,10 +211,10 @@ class TestNeuron:
         w = data.draw(st.lists(numbers, min_size=nin, max_size=nin), label="w")
         b = data.draw(numbers, label="b")
         x = data.draw(st.lists(numbers, min_size=nin, max_size=nin), label="x")
-        for nonlin in (True, False):
-            act = sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b
+        act = sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b
+        cases = [((nin,), {"nonlin": nonlin}, [*w, b], x) for nonlin in (True, False)]
+        for nonlin, (_, got) in zip((True, False), run_forwards(nn.Neuron, cases), strict=True):
             text = f"Neuron({nin}, nonlin={nonlin}) with w = {w}, b = {b}, called on {x}"
-            _, got = run_forward(nn.Neuron, (nin,), {"nonlin": nonlin}, [*w, b], x)
             expect_number(output_data(got, text), max(act, 0.0) if nonlin else act, text)
 
     def test_nonlin_is_on_by_default(self):
