@@ -907,6 +907,20 @@ def test_without_a_sandbox_user_nothing_outlives_the_grading(toy, tmp_path):
     assert [p for p in processes.proc_entries() if any(s in cmdline(p) for s in sleeps)] == []
 
 
+def test_the_children_a_program_had_before_it_grades_are_its_own(toy, tmp_path):
+    """Grading reaps what submissions leave behind, never the processes of the program
+    that grades as a library (this test run's browser was one, killed mid-run)."""
+    course = course_mod.load(toy.root)
+    mine = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+    try:
+        report = grading.grade(course, roster(toy, {"ann": None}), options(tmp_path / "out"))
+        assert scores(report) == {"ann": 4}
+        assert mine.poll() is None, f"the grader killed its host's child ({mine.returncode})"
+    finally:
+        mine.kill()
+        mine.wait()
+
+
 def cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()

@@ -194,12 +194,21 @@ def has_marker(pid: int, marker: bytes) -> bool:
         return False
 
 
-def ppid_of(pid: int) -> int | None:
+def _stat(pid: int, index: int) -> int | None:
+    """A number of /proc/PID/stat, counted after the command name (which may hold ")")."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return int(stat.rsplit(")", 1)[1].split()[1])
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[index])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def ppid_of(pid: int) -> int | None:
+    return _stat(pid, 1)
+
+
+def started_at(pid: int) -> int | None:
+    """When the process started (clock ticks since boot): with its pid, names it for good."""
+    return _stat(pid, 19)
 
 
 class Children:
@@ -208,6 +217,15 @@ class Children:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pids: set[int] = set()
+        self._before: dict[int, int | None] = {}  # pid -> start of the host's own children
+
+    def keep_existing(self) -> None:
+        """Called before this process becomes a subreaper: the children it already has
+        are its own (a tool that grades as a library, a test run's browser), not orphans
+        of a submission, and reaping leaves them alone."""
+        me = os.getpid()
+        with self._lock:
+            self._before = {p: started_at(p) for p in proc_entries() if ppid_of(p) == me}
 
     def start(self, *args, **kwargs) -> subprocess.Popen:
         """Popen, and track the child before any other thread can take it for an orphan."""
@@ -236,7 +254,8 @@ class Children:
     def reap_orphans(self) -> None:
         """Kill and reap processes that were re-parented to the grader (a subreaper)."""
         with self._lock:  # no child is being started while we look
-            kill_orphans(self._pids)
+            own = {p for p, start in self._before.items() if start and started_at(p) == start}
+            kill_orphans(self._pids | own)
 
 
 def kill_orphans(keep: set[int] = frozenset()) -> None:

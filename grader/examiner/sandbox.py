@@ -251,6 +251,7 @@ class Sandbox:
         try:
             self.secrets.append(self.runtime / "judge")
             undumpable()  # the submissions run as our user where no other is at hand
+            self.children.keep_existing()
             self._subreaper = become_subreaper(True)
             self._write_runtime()
             self._detect()

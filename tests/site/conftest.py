@@ -104,7 +104,9 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="package")  # closed when the site tests end, not at exit
+# One browser for the run: "package" would mean the same here (tests/site is no package),
+# so it stays open to the end, beside every later test's processes.
+@pytest.fixture(scope="session")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
