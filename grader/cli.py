@@ -21,6 +21,7 @@ from grader.course import CourseError
 from grader.loop import daemon, progress
 from grader.loop.install import ensure_torch
 from grader.loop.livebar import LiveBar
+from grader.options import timeout_option
 from grader.runner import RunOptions, parallel_shares, resolve_target
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def cli(ctx: click.Context) -> None:
     help="Folder laid out like exercises/ to grade (default: the course's exercises/).",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per test.")
+@timeout_option
 def check(lesson: str | None, every: bool, path: Path | None, fmt: str, timeout: float) -> None:
     """Run the tests of LESSON (e.g. lesson1, or 1) against your code.
 

@@ -48,6 +48,13 @@ def test_json_carries_the_result_model(course_dir, learn):
         (["check", "toy", "--path", "grader"], "has no toy/ folder"),
         (["check"], "Missing argument"),
         (["frobnicate"], "No such command"),
+        (["check", "toy", "--timeout", "0"], "0 is not a time limit"),
+        (["check", "toy", "--timeout", "-1"], "-1 is not a time limit"),
+        (["check", "toy", "--timeout", "1e9"], "1e9 is not a time limit"),
+        (["check", "toy", "--timeout", "nan"], "nan is not a time limit"),
+        (["watch", "toy", "--timeout", "ten"], "'ten' is not a number of seconds"),
+        (["grade", "run", ".", "--out", "out", "--timeout", "inf"], "inf is not a time limit"),
+        (["grade", "run", ".", "--out", "out", "--memory", "0"], "0 is not in the range"),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(course_dir, args, message, learn):

@@ -18,6 +18,7 @@ from grader.examiner import deadline as late
 from grader.examiner import formats, similarity
 from grader.examiner import grade as grading
 from grader.examiner.host import Limits
+from grader.options import POSITIVE, SECONDS, timeout_option
 
 err = Console(stderr=True, highlight=False)
 
@@ -93,26 +94,24 @@ visibility_option = click.option(
 def limit_options(function):
     for option in reversed(
         [
-            click.option(
-                "--timeout", type=float, default=10.0, show_default=True, help="Seconds per test."
-            ),
+            timeout_option,
             click.option(
                 "--lesson-timeout",
-                type=float,
+                type=SECONDS,
                 default=300.0,
                 show_default=True,
                 help="Seconds per lesson and submission, reruns included.",
             ),
             click.option(
                 "--memory",
-                type=int,
+                type=POSITIVE,
                 default=2048,
                 show_default=True,
                 help="Megabytes of memory per test process.",
             ),
             click.option(
                 "--processes",
-                type=int,
+                type=POSITIVE,
                 default=64,
                 show_default=True,
                 help="Processes and threads a submission may run at once.",

@@ -17,6 +17,7 @@ from rich.text import Text
 from grader import course as course_mod
 from grader import render
 from grader.loop import hints as hints_mod
+from grader.options import timeout_option
 from grader.runner import resolve_target
 
 console = Console(highlight=False)
@@ -89,7 +90,7 @@ def hint(lesson: str, exercise: str | None, again: bool) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder laid out like exercises/ to watch and grade (default: exercises/).",
 )
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per test.")
+@timeout_option
 def watch(lesson: str | None, path: Path | None, timeout: float) -> None:
     """Re-check LESSON every time you save a file (default: your first unfinished lesson).
 

@@ -31,10 +31,13 @@ STAND_INS = {
     "lesson5.nn": "grader.stand_in.nn",
 }
 
-NOTE = (
-    "(this test runs your file with the grader's own lesson 5 in place of your engine.py "
-    "and nn.py: mistakes there cost points in their own tests, not here)"
-)
+
+def note(replaced: str) -> str:
+    """What a failure says when the test ran with the grader's `replaced` (files of lesson 5)."""
+    return (
+        f"(this test runs your file with the grader's own {replaced} in place of yours: "
+        "mistakes there cost points in their own tests, not here)"
+    )
 
 
 class GradedAlone(ExerciseModule):
@@ -95,12 +98,13 @@ def instances(values: list, kind: type) -> list:
 
 def note_failures(item: Any):
     """Body of a `pytest_runtest_call` wrapper for a lesson's conftest.py: a failure in a
-    test module that defines GRADED_ALONE = True says how it was graded."""
+    test module that names the files it replaces (GRADED_ALONE = "engine.py") says so."""
     try:
         return (yield)
     except NotImplementedError:
         raise
     except Exception as exc:
-        if getattr(item.module, "GRADED_ALONE", False):
-            exc.add_note(NOTE)
+        replaced = getattr(item.module, "GRADED_ALONE", "")
+        if replaced:
+            exc.add_note(note(replaced))
         raise

@@ -31,7 +31,8 @@ from grader.tests.lesson5.graded_alone import (
 )
 from grader.tests.lesson5.oracle import Dual, contract_mlp
 
-GRADED_ALONE = True  # conftest.py adds a note saying so to every failure
+# Your Neuron, Layer and MLP on the grader's Value: conftest.py says so on every failure.
+GRADED_ALONE = "engine.py"
 
 nn = GradedAlone("lesson5.nn")
 

@@ -22,7 +22,8 @@ from grader.testkit import call, run_there, seeded_random, show
 from grader.tests.lesson5.graded_alone import GradedAlone, read, seeded, stand_in, value
 from grader.tests.lesson5.oracle import Dual, contract_mlp
 
-GRADED_ALONE = True  # conftest.py adds a note saying so to every failure
+# Your training loop on the grader's Value and MLP: conftest.py says so on every failure.
+GRADED_ALONE = "engine.py and nn.py"
 
 training = GradedAlone("lesson6.training")
 engine = stand_in("engine")
