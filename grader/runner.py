@@ -37,6 +37,7 @@ KILL_GRACE = 5.0  # seconds past the per-test limit before the parent kills the 
 WALL_FACTOR = 3.0  # a limit in CPU time may take this many times as long on the wall
 MAX_LOAD_FACTOR = 8.0  # and, on a machine this many times over its cores, that much more
 MAX_RESTARTS = 3
+PROGRESS = ".FEsxX \t"  # what pytest -q prints per test: not worth a learner's reading
 
 
 @dataclass
@@ -141,27 +142,38 @@ class _Share:
 
 def _run_share(lesson_tests: Path, target: Path, options: RunOptions, share: str) -> _Share:
     """Run the lesson's tests (or one share of them) in a child; when a test kills it,
-    run those after it again in a fresh child, so one fatal test never costs the others."""
+    run those after it again in a fresh child, so one fatal test never costs the others.
+    An exercise whose tests kill MAX_RESTARTS + 1 children has the rest of its tests
+    marked, not run: that bounds the restarts, and never at another exercise's cost."""
     tests_dir = lesson_tests.parent
     part = _Share()
     mine: list[str] = []
     pending = [str(lesson_tests)]
-    for attempt in range(MAX_RESTARTS + 1):
-        run = _run_child(pending, tests_dir, target, options, share if attempt == 0 else "")
-        if attempt == 0:
+    deaths: dict[str, int] = {}  # exercise -> children its tests killed
+    while True:  # every pass settles at least the test that was running: it ends
+        run = _run_child(pending, tests_dir, target, options, "" if part.expected else share)
+        if not part.expected:
             if not run.collected:
                 part.error = run.failure("the tests could not be collected")
                 return part
             part.expected = run.collected
             mine = run.share if run.share is not None else [t.test for t in run.collected]
         part.done.update(run.results)
-        if run.unfinished:
-            part.done[run.unfinished] = _lost(part.expected, run.unfinished, run.died_because())
+        if not run.unfinished:
+            return part
+        died = part.done[run.unfinished] = _lost(part.expected, run.unfinished, run.died_because())
+        deaths[died.exercise] = deaths.get(died.exercise, 0) + 1
+        if deaths[died.exercise] > MAX_RESTARTS:
+            why = "not run: this exercise's tests kept ending the test process"
+            for test in part.expected:
+                if test.exercise == died.exercise and test.test in mine:
+                    part.done.setdefault(
+                        test.test, replace(test, status=Status.CRASHED, message=why)
+                    )
         remaining = [test for test in mine if test not in part.done]
-        if not remaining or not run.unfinished:
-            break
+        if not remaining:
+            return part
         pending = [str(tests_dir.parent / test) for test in remaining]
-    return part
 
 
 class _FirstCollected:
@@ -205,8 +217,9 @@ class ChildRun:
             return Status.TIMED_OUT, f"killed after {self.killed_after:.0f} s without finishing"
         code = self.returncode
         how = f"killed by signal {-code}" if code and code < 0 else f"exited with code {code}"
-        tail = self.output.strip().splitlines()[-1:] or [""]
-        return Status.CRASHED, f"the test process died during this test ({how}) {tail[0]}".strip()
+        said = [line for line in self.output.splitlines() if line.strip(PROGRESS)]
+        last = said[-1].strip() if said else ""  # what the process said last, not pytest's dots
+        return Status.CRASHED, f"the test process died during this test ({how}) {last}".strip()
 
     def failure(self, what: str) -> str:
         detail = self.collect_error or self.output.strip()[-2000:] or "no output"

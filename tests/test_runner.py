@@ -138,6 +138,24 @@ def test_a_child_that_always_dies_leaves_every_test_crashed_never_lost(toy, shar
     assert not result.passed and result.score == 0
 
 
+def test_an_exercise_that_keeps_killing_the_process_costs_no_other_exercise(
+    toy, monkeypatch, shares
+):
+    """Restarts are counted per exercise: past the budget, the rest of that exercise's
+    tests are marked, and the next exercise's tests still run and pass."""
+    monkeypatch.setattr("grader.runner.MAX_RESTARTS", 0)
+    toy.write_ops(
+        "import os\n\ndef double(x):\n    os._exit(3)\n\ndef halve(x):\n    return x / 2\n"
+    )
+    result = grade(toy, shares)
+    found = statuses(result)
+    assert found["test_halve"] is Status.PASSED
+    assert {found["test_double_two"], found["test_double_negative"]} == {Status.CRASHED}
+    messages = [t.message for t in result.tests if t.exercise == "double"]
+    assert any("exited with code 3" in m for m in messages), messages
+    assert all("...." not in m for m in messages), "pytest's progress dots are no message"
+
+
 def test_alarm_ignored_is_killed_by_the_parent(toy, monkeypatch, shares):
     monkeypatch.setattr("grader.runner.KILL_GRACE", 1.0)
     toy.write_ops(
