@@ -274,6 +274,43 @@ def test_regrading_one_keeps_every_other_result(toy, tmp_path):
     assert rows(out) == [("ann", "4"), ("ben", "3")]
 
 
+def test_grading_one_lesson_keeps_the_others_results(toy, tmp_path):
+    """Lesson 1 in week 3, lesson 5 in week 8, into one OUT: the second run grades its
+    lesson and every submission keeps the first one's results for the other."""
+    twin = toy.root / "grader" / "tests" / "twin"
+    twin.mkdir()
+    tests = (toy.root / "grader" / "tests" / "toy" / "test_ops.py").read_text()
+    (twin / "test_ops.py").write_text(tests.replace('"toy.ops"', '"twin.ops"'))
+    catalogue = (toy.root / "course.toml").read_text()
+    lesson = catalogue[catalogue.index("[[lessons]]") :]
+    (toy.root / "course.toml").write_text(catalogue + lesson.replace('"toy', '"twin'))
+    shutil.copytree(toy.root / "solutions" / "toy", toy.root / "solutions" / "twin")
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None})
+    shutil.copytree(folder / "ann" / "toy", folder / "ann" / "twin")
+    out = tmp_path / "out"
+    grading.grade(course, folder, options(out, lessons=["toy", "twin"]))
+    again = grading.grade(course, folder, options(out, lessons=["twin"]))
+    assert again.done == 1
+    (graded,) = again.graded
+    assert [r.lesson for r in graded.lessons] == ["toy", "twin"]
+    saved = json.loads((out / "ann.json").read_text())
+    assert [r["lesson"] for r in saved["lessons"]] == ["toy", "twin"]
+    table = csv.DictReader(io.StringIO((out / "grades.csv").read_text()))
+    assert sorted(r["lesson"] for r in table) == ["toy", "twin"]
+
+
+def test_json_files_of_other_tools_in_out_are_no_results(toy, tmp_path):
+    """An OUT that holds other JSON (a list, a string) grades the class and reports it."""
+    course = course_mod.load(toy.root)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "list.json").write_text("[1, 2]")
+    (out / "text.json").write_text('"str"')
+    report = grading.grade(course, roster(toy, {"ann": None}), options(out))
+    assert scores(report) == {"ann": 4} and rows(out) == [("ann", "4")]
+
+
 def statuses(report) -> dict[str, list[str]]:
     return {
         g.submission: [f"{t.test}: {t.status.value}" for r in g.lessons for t in r.tests]

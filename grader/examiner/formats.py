@@ -88,7 +88,7 @@ class Graded:
 
     @classmethod
     def from_dict(cls, data: dict) -> Graded:
-        if data.get("kind") != KIND:
+        if type(data) is not dict or data.get("kind") != KIND:
             raise ValueError("not a learn grade submission file")
         return cls(
             submission=data["submission"],

@@ -485,6 +485,8 @@ def _run_pool(sandbox: Sandbox, todo, lessons, jobs: int, out: Path, options: Gr
                 graded = failed(sandbox, sub, lessons, exc)
             if cancelled.is_set():
                 raise Cancelled  # finished while stopping: it may have been cut short
+            earlier = _load(out / f"{sub.file_stem}.json")
+            graded = keep_other_lessons(graded, earlier, sandbox.course)
             _write_submission(out, sub, graded, options, sandbox.course)
             return graded
         finally:
@@ -616,6 +618,19 @@ def load_sensitive(graded: Graded) -> bool:
     return any(
         t.status in (Status.TIMED_OUT, Status.CRASHED) for r in graded.lessons for t in r.tests
     )
+
+
+def keep_other_lessons(graded: Graded, earlier: Graded | None, course: Course) -> Graded:
+    """A run grades the lessons it was asked for: what an earlier run into the same OUT
+    found for the submission's other lessons stays (lesson 1 in week 3, lesson 5 in week
+    8), in the course's order."""
+    if earlier is None or earlier.submission != graded.submission:
+        return graded
+    now = {result.lesson for result in graded.lessons}
+    order = {lesson.id: index for index, lesson in enumerate(course.lessons)}
+    kept = [result for result in earlier.lessons if result.lesson not in now]
+    graded.lessons = sorted(kept + graded.lessons, key=lambda r: order.get(r.lesson, len(order)))
+    return graded
 
 
 def _write_submission(
