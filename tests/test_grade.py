@@ -301,14 +301,33 @@ def test_grading_one_lesson_keeps_the_others_results(toy, tmp_path):
 
 
 def test_json_files_of_other_tools_in_out_are_no_results(toy, tmp_path):
-    """An OUT that holds other JSON (a list, a string) grades the class and reports it."""
+    """An earlier run's OUT that has since got other JSON (a list, a string) grades the
+    class again and reports it."""
     course = course_mod.load(toy.root)
     out = tmp_path / "out"
-    out.mkdir()
+    folder = roster(toy, {"ann": None})
+    grading.grade(course, folder, options(out))
     (out / "list.json").write_text("[1, 2]")
     (out / "text.json").write_text('"str"')
-    report = grading.grade(course, roster(toy, {"ann": None}), options(out))
+    report = grading.grade(course, folder, options(out, force=True))
     assert scores(report) == {"ann": 4} and rows(out) == [("ann", "4")]
+
+
+def test_an_out_of_other_files_or_inside_the_submissions_is_refused(toy, tmp_path):
+    """The reports would overwrite an instructor's own files, and an OUT inside
+    SUBMISSIONS would be graded as a student at the next run: both refused, untouched."""
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None})
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "summary.md").write_text("# my notes")
+    with pytest.raises(CourseError, match="holds files learn grade did not write"):
+        grading.grade(course, folder, options(notes))
+    assert [p.name for p in notes.iterdir()] == ["summary.md"]
+    assert (notes / "summary.md").read_text() == "# my notes"
+    with pytest.raises(CourseError, match="inside SUBMISSIONS"):
+        grading.grade(course, folder, options(folder / "grades"))
+    assert not (folder / "grades").exists()
 
 
 def statuses(report) -> dict[str, list[str]]:

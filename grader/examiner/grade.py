@@ -395,6 +395,7 @@ def grade(
         raise CourseError("no lesson to grade: the course has no tests")
     if options.tests is not None and not options.tests.is_dir():
         raise CourseError(f"--tests: no such folder: {options.tests}")
+    check_out(options.out, submissions)
     found = find_submissions(submissions, course, lessons, options.single)
     expected = expected_times(options.balance_from)
     subs = select_shard(select_only(found, options.only), options.shard, expected)
@@ -403,6 +404,26 @@ def grade(
         report = _grade(course, submissions, found, subs, lessons, options, on_start, on_done)
     report.seconds = time.monotonic() - started
     return report
+
+
+def check_out(out: Path, submissions: Path) -> None:
+    """OUT is new, empty, or an earlier run's: never a folder of other files that the
+    reports would overwrite, nor one inside SUBMISSIONS, where it would be graded."""
+    out, submissions = out.expanduser().resolve(), submissions.expanduser().resolve()
+    if out == submissions or out.is_relative_to(submissions):
+        raise CourseError(
+            f"--out {out} is inside SUBMISSIONS ({submissions}): the next run would grade it "
+            "as a submission; choose a folder outside it"
+        )
+    if not out.is_dir() or (out / RUN_RECORD).exists() or collect([out]):
+        return
+    found = [entry.name for entry in sorted(out.iterdir()) if not entry.name.startswith(".tmp-")]
+    if found:
+        more = ", ..." if len(found) > 3 else ""
+        raise CourseError(
+            f"--out {out} holds files learn grade did not write ({', '.join(found[:3])}{more}): "
+            "choose a new or empty folder; nothing was changed"
+        )
 
 
 def _grade(course, submissions, found, subs, lessons, options, on_start, on_done) -> Report:
