@@ -55,6 +55,7 @@ def test_json_carries_the_result_model(course_dir, learn):
         (["watch", "toy", "--timeout", "ten"], "'ten' is not a number of seconds"),
         (["grade", "run", ".", "--out", "out", "--timeout", "inf"], "inf is not a time limit"),
         (["grade", "run", ".", "--out", "out", "--memory", "0"], "0 is not in the range"),
+        (["grade", "run", ".", "--out", "out", "--jobs", "0"], "0 is not in the range"),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(course_dir, args, message, learn):

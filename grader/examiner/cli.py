@@ -136,7 +136,11 @@ def limit_options(function):
 @lesson_option
 @tests_option
 @click.option(
-    "--jobs", type=int, default=os.cpu_count() or 1, show_default="the cores", help="In parallel."
+    "--jobs",
+    type=POSITIVE,
+    default=os.cpu_count() or 1,
+    show_default="the cores",
+    help="In parallel.",
 )
 @click.option("--shard", metavar="I/N", help="Grade only the I-th of N shares of the class.")
 @click.option(

@@ -34,6 +34,10 @@ def identity(z: float) -> float:
     return z
 
 
+def halved(z: float) -> float:
+    return z / 2
+
+
 @pytest.mark.exercise("step")
 class TestStep:
     @pytest.mark.parametrize("z, fires", [(3.5, 1.0), (1e-9, 1.0), (-2.0, 0.0), (-1e-9, 0.0)])
@@ -116,8 +120,10 @@ class TestNeuron:
         expect_close(call(neuron.neuron, [1.0, 2.0], [0.5, 0.25], -1.0), 0.5)
 
     def test_uses_the_activation_given(self):
-        expect_equal(call(neuron.neuron, [1.0], [-2.0], 0.5, neuron.relu), 0.0)
-        expect_equal(call(neuron.neuron, [1.0], [2.0], -2.0, neuron.step), 0.0)
+        # The tests' own activations, not the learner's relu or step: a mistake there costs
+        # the points of their own tests, not this one's too.
+        expect_equal(call(neuron.neuron, [1.0], [-2.0], 0.5, identity), -1.5)
+        expect_equal(call(neuron.neuron, [1.0], [2.0], -1.0, halved), 0.5)
 
     def test_bias_counts(self):
         expect_close(call(neuron.neuron, [0.0, 0.0], [3.0, 4.0], -7.5, identity), -7.5)
