@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from grader import course as course_mod
@@ -232,3 +234,12 @@ def test_the_examples_do_not_depend_on_the_learners_code(toy, tmp_path, monkeypa
         grade(toy, 1)
         drawn.append((tmp_path / f"drawn{len(drawn)}.txt").read_text().split())
     assert len(drawn[0]) > 10 and drawn[0] == drawn[1]
+
+
+def test_without_torch_there_is_no_device_rather_than_an_import_error(monkeypatch):
+    """`learn grade --gpu require` on a machine without torch: a clear refusal (no
+    device), not a traceback from deep in the plugin."""
+    from grader.plugin import available_devices
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # what `import torch` finds missing
+    assert available_devices() == []
