@@ -347,7 +347,7 @@ def print_summary(report: grading.Report, counts: bool = True) -> None:
     if report.skipped:
         err.print(_reuse_note(report))
     if report.similar is None and len(report.graded) + len(report.kept) > 1:
-        err.print(f"files alike across the class were not looked for: {similarity.INSTALL}")
+        err.print(f"files alike across the class were not looked for: {escape(similarity.INSTALL)}")
     elif report.similar:
         err.print(f"{report.similar} pair(s) of files alike (a hint to read): see similarity.md")
 

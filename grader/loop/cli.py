@@ -132,7 +132,8 @@ def reset(lesson: str, file: str | None, yes: bool) -> None:
         console.print(
             "Nothing to reset: "
             + ", ".join(_relative(r.path, course.root) for r in restores)
-            + " already hold the fresh stub."
+            + (" already hold" if len(restores) > 1 else " already holds")
+            + " the fresh stub."
         )
         return
     console.print("These files get a fresh stub:")
@@ -142,8 +143,8 @@ def reset(lesson: str, file: str | None, yes: bool) -> None:
     if not yes and not click.confirm(
         "Replace them? Your version is backed up first", default=False
     ):
-        console.print("Nothing changed.")
-        sys.exit(1)
+        console.print("Nothing changed.")  # the learner's choice, not a failure
+        return
     backups = reset_mod.apply(course, restores)
     console.print(f"Restored {len(changed)} file(s).")
     if backups is not None:
