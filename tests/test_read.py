@@ -75,3 +75,20 @@ def test_the_address_comes_from_the_catalogue_the_environment_or_mkdocs(course, 
     assert site_url(course) == "https://host.test/c"
     mkdocs.write_text("site_url: https://host.test/plain/\n")
     assert site_url(course) == "https://host.test/plain"
+
+
+def test_without_a_site_or_its_builder_the_section_s_line_in_the_source(course, monkeypatch):
+    """A learner's set-up has no site builder: the error names where to read instead,
+    and says nothing of a build that never starts."""
+    import pytest
+
+    from grader.course import CourseError
+    from grader.loop import read
+
+    (course.root / "docs" / "lessons").mkdir(parents=True)
+    (course.root / "docs" / "lessons" / "toy.py").write_text(PAGE, encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "mkdocs", None)  # what `import mkdocs` finds missing
+    monkeypatch.delenv("COURSE_SITE_URL", raising=False)
+    lesson = course.lesson("toy")
+    with pytest.raises(CourseError, match=r"docs/lessons/toy.py, line 5 \('Halving, and why'\)"):
+        read.open_page(course, lesson, "halving", opener=lambda url: True)

@@ -62,19 +62,22 @@ def site_url(course: Course) -> str:
     return url.rstrip("/")
 
 
-def local_page(course: Course, lesson: Lesson) -> Path:
-    """The lesson's page in the course's own site/, built with mkdocs if not there yet."""
+def local_page(course: Course, lesson: Lesson, heading: str | None = None) -> Path:
+    """The lesson's page in the course's own site/, built with mkdocs if not there yet;
+    without mkdocs, where to read the section in the page's source instead."""
     page = course.root / "site" / "lessons" / Path(lesson.page).stem / "index.html"
     if page.is_file():
         return page
-    print("Building the course's site into site/ (first time only; a minute or two)...")
     try:
         import mkdocs  # noqa: F401  (only to know it is installed)
     except ImportError:
         raise CourseError(
-            "the site builder is not installed (./run-tests installs it), and the course "
-            f"names no published site. The page's source is {lesson.page}"
+            f"the course names no published site and its own is not built: read "
+            f"{source_place(course, lesson, heading)} in your editor, or install the site "
+            "builder (.venv/bin/pip install -e '.[site]', with torch: over 1 GB) and run "
+            "learn read again"
         ) from None
+    print("Building the course's site into site/ (first time only; a minute or two)...")
     built = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--quiet"],
         cwd=course.root,
@@ -85,12 +88,24 @@ def local_page(course: Course, lesson: Lesson) -> Path:
     return page
 
 
+def source_place(course: Course, lesson: Lesson, heading: str | None) -> str:
+    """The page's source file, and the line where `heading` begins in it."""
+    page = course.root / lesson.page
+    if heading and page.is_file():
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            found = HEADING.match(line)
+            if found and found[1] == heading:
+                return f"{lesson.page}, line {number} ({heading!r})"
+    return lesson.page
+
+
 def address(course: Course, lesson: Lesson, section: str | None) -> str:
-    anchor = f"#{slugify(find_section(course, lesson, section))}" if section else ""
+    heading = find_section(course, lesson, section) if section else None
+    anchor = f"#{slugify(heading)}" if heading else ""
     url = site_url(course)
     if url:
         return f"{url}/lessons/{Path(lesson.page).stem}/{anchor}"
-    return local_page(course, lesson).as_uri() + anchor
+    return local_page(course, lesson, heading).as_uri() + anchor
 
 
 def open_page(
