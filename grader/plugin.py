@@ -353,9 +353,24 @@ def classify(exc: BaseException) -> tuple[Status, str, str]:
         where = f"{Path(exc.filename or '?').name}, line {exc.lineno}"
         return Status.ERROR, f"SyntaxError in your code ({where}): {exc.msg}", location
     message = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if _asked_for_input(exc):  # pytest's "reading from stdin" names an option learn has not
+        return Status.ERROR, NO_INPUT, location
     if not theirs(exc):
         return Status.TEST_ERROR, _join(message, _test_fault(exc)), location
     return Status.ERROR, _tidy(_join(message, notes)), location
+
+
+NO_INPUT = (
+    "your code asked for input (input() or sys.stdin): the tests pass your functions "
+    "their arguments and nobody types during a check, so take the input() out"
+)
+
+
+def _asked_for_input(exc: BaseException) -> bool:
+    """input() in a test process (pytest's stdin refuses) or in the sandbox (no stdin)."""
+    if isinstance(exc, OSError) and "reading from stdin while output is captured" in str(exc):
+        return True
+    return type(exc).__name__ == "EOFError" and "when reading a line" in str(exc)
 
 
 def _test_fault(exc: BaseException) -> str:

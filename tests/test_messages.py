@@ -206,6 +206,21 @@ def test_what_the_code_printed_is_shown_under_either_transport(course, toy):
         assert halve.output == "half of 8", (transport, halve)
 
 
+def test_input_in_their_code_says_so_under_either_transport(course, toy):
+    """Not pytest's "reading from stdin while output is captured. Consider using -s"."""
+    from grader.authoring.verify import run_both
+    from grader.plugin import NO_INPUT
+    from grader.results import Status
+    from grader.runner import RunOptions
+
+    toy.write_ops("def double(x):\n    return 2 * float(input('x? '))\n\n\n"
+                  "def halve(x):\n    return x / 2\n")  # fmt: skip
+    results = run_both(course, course.lesson("toy"), toy.root / "exercises", RunOptions())
+    for transport, result in results.items():
+        double = [t for t in result.tests if t.exercise == "double"]
+        assert {(t.status, t.message) for t in double} == {(Status.ERROR, NO_INPUT)}, transport
+
+
 def test_an_operator_their_class_lacks_is_their_error(course, toy):
     """`2 * v` in a test, where their class has no __rmul__: the TypeError is raised in
     the test's line, but names their class: theirs, in either transport."""
