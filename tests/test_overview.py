@@ -45,7 +45,7 @@ def test_before_any_check_it_says_where_to_start(course, name):
     assert run.exit_code == 0, run.output
     assert "not checked yet" in run.output and "not ready yet" in run.output
     assert "0/3 exercises (0%)" in run.output
-    assert "next: start toy (A toy lesson)" in run.output
+    assert "next: start toy (A toy lesson): `learn read toy`" in run.output, "a command"
     assert "exercises/toy/ops.py" in run.output and "learn watch toy" in run.output
 
 

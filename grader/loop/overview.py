@@ -61,12 +61,12 @@ class Overview:
             if not state.available or state.passed:
                 continue
             lesson = state.lesson
-            page = f"lessons/{Path(lesson.page).stem}/"
             if state.last is None:
                 files = sorted({e.file for e in lesson.exercises})
                 where = ", ".join(f"exercises/{lesson.id}/{f}" for f in files)
                 return (
-                    f"start {lesson.id} ({lesson.title}): read {page}, fill in {where}, "
+                    f"start {lesson.id} ({lesson.title}): `learn read {lesson.id}`, "
+                    f"fill in {where}, "
                     f"then `learn watch {lesson.id}` re-checks on every save"
                 )
             name = state.next_exercise
