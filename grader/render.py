@@ -17,6 +17,7 @@ STYLE = {
     Status.PASSED: ("✔ passed", "green"),
     Status.FAILED: ("✘ failed", "red"),
     Status.NOT_STARTED: ("○ not started", "dim"),
+    Status.IN_PROGRESS: ("◐ in progress", "cyan"),
     Status.ERROR: ("‼ error in your code", "magenta"),
     Status.TEST_ERROR: ("‼ error in the test", "bold magenta"),
     Status.TIMED_OUT: ("⧗ timed out", "yellow"),

@@ -11,6 +11,7 @@ class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"  # a lesson only: some exercises done, the others not begun
     ERROR = "error"
     TEST_ERROR = "error in the test"  # the test itself raised: the course's fault, not theirs
     TIMED_OUT = "timed out"
@@ -134,7 +135,10 @@ class LessonResult:
     def status(self) -> Status:
         if self.error:
             return Status.ERROR
-        return ExerciseResult("", self.tests).status
+        worst = ExerciseResult("", self.tests).status
+        if worst is Status.NOT_STARTED and any(t.status is Status.PASSED for t in self.tests):
+            return Status.IN_PROGRESS
+        return worst
 
     def exercises(self, order: list[str] | tuple[str, ...] = ()) -> list[ExerciseResult]:
         """Tests grouped by exercise, in the catalogue's order, then any others."""

@@ -69,3 +69,13 @@ def test_json_round_trip_keeps_everything():
 def test_json_from_before_outcomes_reads_as_graded():
     old = {k: v for k, v in lesson().to_dict().items() if k != "outcome"}
     assert LessonResult.from_dict(old).outcome is Outcome.GRADED
+
+
+def test_a_lesson_half_done_and_half_not_begun_is_in_progress():
+    """Not "not started" beside a score: what `learn list`, JSON and the CSV say of it."""
+    done = TestResult("t1", "step", status=Status.PASSED)
+    todo = TestResult("t2", "relu", status=Status.NOT_STARTED)
+    wrong = TestResult("t3", "relu", status=Status.FAILED)
+    assert LessonResult("l", "x", [done, todo]).status is Status.IN_PROGRESS
+    assert LessonResult("l", "x", [todo]).status is Status.NOT_STARTED
+    assert LessonResult("l", "x", [done, todo, wrong]).status is Status.FAILED
