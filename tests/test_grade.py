@@ -330,6 +330,19 @@ def test_an_out_of_other_files_or_inside_the_submissions_is_refused(toy, tmp_pat
     assert not (folder / "grades").exists()
 
 
+def test_a_report_an_earlier_run_made_is_kept_current(toy, tmp_path):
+    """junit.xml from a run with --format junit, then a regrade without it: the file
+    still tells the class as OUT now holds it, never the old grades."""
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None})
+    out = tmp_path / "out"
+    grading.grade(course, folder, options(out, formats=("junit",)))
+    assert ET.fromstring((out / "junit.xml").read_text())[0].get("failures") == "0"
+    (folder / "ann" / "toy" / "ops.py").write_text(WRONG_HALVE)
+    grading.grade(course, folder, options(out, force=True))
+    assert ET.fromstring((out / "junit.xml").read_text())[0].get("failures") == "1"
+
+
 def statuses(report) -> dict[str, list[str]]:
     return {
         g.submission: [f"{t.test}: {t.status.value}" for r in g.lessons for t in r.tests]

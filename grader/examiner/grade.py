@@ -682,7 +682,10 @@ def write_reports(
     missing: list[str] = (),
 ) -> None:
     """The files made from every submission: grades.csv, summary.md (naming `missing`
-    submissions, which have no result), and junit.xml or gradescope/ when asked for."""
+    submissions, which have no result), and junit.xml, gradescope/ or classroom/ when
+    asked for or made by an earlier run (a report in OUT never goes stale)."""
+    made = {"junit": "junit.xml", "gradescope": "gradescope", "classroom": "classroom"}
+    extra = (*extra, *(kind for kind, name in made.items() if (out / name).exists()))
     formats.write_atomic(out / "grades.csv", formats.grades_csv(graded))
     students = formats.read_students(out / STUDENTS) if (out / STUDENTS).is_file() else []
     formats.write_atomic(out / "gradebook.csv", formats.gradebook_csv(graded, students))
