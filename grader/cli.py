@@ -96,8 +96,9 @@ def cli(ctx: click.Context) -> None:
         return
     try:
         course_mod.find_root()
-    except CourseError:
+    except CourseError as exc:
         click.echo(ctx.get_help())
+        click.echo(f"\nlearn: {exc}: with no command, learn watches a course's lesson", err=True)
         sys.exit(2)
     ctx.invoke(cli.get_command(ctx, "watch"))
 

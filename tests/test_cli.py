@@ -65,8 +65,9 @@ def test_bad_input_exits_2_with_one_clear_line(course_dir, args, message, learn)
     assert "Traceback" not in run.stderr + run.stdout
 
 
-def test_outside_a_course_exits_2(tmp_path, learn):
-    run = learn("list", cwd=tmp_path)
+@pytest.mark.parametrize("args", [["list"], []])
+def test_outside_a_course_exits_2_and_says_why(tmp_path, learn, args):
+    run = learn(*args, cwd=tmp_path)
     assert run.returncode == 2 and "not inside a course" in run.stderr
     assert "Traceback" not in run.stderr
 
