@@ -227,7 +227,8 @@ def dev_stubs(check_only: bool, force: bool) -> None:
     names = ", ".join(str(path.relative_to(course.root)) for path in edited)
     if edited and not force:
         raise CourseError(
-            f"not overwriting {names}: it differs from the stub last generated (the one in "
+            f"not overwriting {names}: {'they differ' if len(edited) > 1 else 'it differs'} "
+            "from the stub last generated (the one in "
             "git's last commit, if any) and may be someone's work. "
             "`learn dev stubs --force` overwrites after a backup in .learn/backups/."
         )
