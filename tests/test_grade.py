@@ -990,6 +990,20 @@ def test_the_children_a_program_had_before_it_grades_are_its_own(toy, tmp_path):
         mine.wait()
 
 
+def test_a_stopped_grading_starts_no_test_process_again():
+    """On an interrupt every test process is killed, and a judge that saw its process
+    die does not start another (that restart made a cancelled CI job linger a minute)."""
+    children = processes.Children()
+    sleeper = children.start([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert children.stop() == {sleeper.pid}
+        with pytest.raises(processes.Stopped):
+            children.start([sys.executable, "-c", "pass"])
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
 def cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()

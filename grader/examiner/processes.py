@@ -211,12 +211,17 @@ def started_at(pid: int) -> int | None:
     return _stat(pid, 19)
 
 
+class Stopped(Exception):
+    """Grading was stopped: no test process starts any more (not a judge's restart)."""
+
+
 class Children:
     """The grader's own test processes, so reaping orphans never takes one of them."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pids: set[int] = set()
+        self._stopped = False
         self._before: dict[int, int | None] = {}  # pid -> start of the host's own children
 
     def keep_existing(self) -> None:
@@ -230,6 +235,8 @@ class Children:
     def start(self, *args, **kwargs) -> subprocess.Popen:
         """Popen, and track the child before any other thread can take it for an orphan."""
         with self._lock:
+            if self._stopped:
+                raise Stopped("grading was stopped")
             child = subprocess.Popen(*args, **kwargs)
             self._pids.add(child.pid)
             return child
@@ -238,6 +245,8 @@ class Children:
         """os.fork, the child tracked (in the parent) before any thread can take it for
         an orphan; the caller waits for it and discards it."""
         with self._lock:
+            if self._stopped:
+                raise Stopped("grading was stopped")
             pid = os.fork()
             if pid:
                 self._pids.add(pid)
@@ -245,6 +254,12 @@ class Children:
 
     def pids(self) -> set[int]:
         with self._lock:
+            return set(self._pids)
+
+    def stop(self) -> set[int]:
+        """No child starts from now on; those that run, to be killed."""
+        with self._lock:
+            self._stopped = True
             return set(self._pids)
 
     def discard(self, pid: int) -> None:

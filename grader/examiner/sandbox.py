@@ -282,7 +282,7 @@ class Sandbox:
     def abort(self) -> None:
         """Stop: kill every test process now (their lessons are not worth keeping)."""
         self.aborted.set()
-        for pid in self.children.pids():
+        for pid in self.children.stop():  # and no judge restarts after a killed one
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
         for uid in self._uids:
