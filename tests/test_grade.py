@@ -343,6 +343,25 @@ def test_a_report_an_earlier_run_made_is_kept_current(toy, tmp_path):
     assert ET.fromstring((out / "junit.xml").read_text())[0].get("failures") == "1"
 
 
+def test_merged_shards_keep_their_students_file_and_feedback(toy, tmp_path):
+    """The roster workflow grades shards with --students and merges without it: the
+    merged OUT still has the students' ids in its gradebook and every feedback file."""
+    course = course_mod.load(toy.root)
+    folder = roster(toy, {"ann": None, "ben": WRONG_HALVE})
+    students = tmp_path / "students.csv"
+    students.write_text("submission,id\nann,A1\nben,B2\nzoe,Z3\n")
+    for shard in (1, 2):
+        grading.grade(course, folder, options(tmp_path / f"s{shard}", shard=(shard, 2),
+                                              students=students))  # fmt: skip
+    grading.merge([tmp_path / "s1", tmp_path / "s2"], tmp_path / "all")
+    book = (tmp_path / "all" / "gradebook.csv").read_text(encoding="utf-8-sig")
+    assert "A1" in book and "B2" in book and "zoe" in book
+    assert sorted(p.name for p in (tmp_path / "all" / "feedback").iterdir()) == [
+        "ann.txt",
+        "ben.txt",
+    ]
+
+
 def statuses(report) -> dict[str, list[str]]:
     return {
         g.submission: [f"{t.test}: {t.status.value}" for r in g.lessons for t in r.tests]

@@ -776,12 +776,17 @@ def merge(
     everyone = {name for f in [out, *folders] for name in _run_record(f).get("class", [])}
     missing = sorted(everyone - set(found))
     out.mkdir(parents=True, exist_ok=True)
+    if students is None and not (out / STUDENTS).is_file():  # the shards' own, if they kept one
+        students = next((f / STUDENTS for f in folders if (f / STUDENTS).is_file()), None)
     keep_students(out, students)
     graded = [found[name] for name in sorted(found)]
     for sub in graded:
-        formats.write_atomic(
-            out / f"{safe_name(sub.submission)}.json", formats.submission_json(sub)
-        )
+        stem = safe_name(sub.submission)
+        formats.write_atomic(out / f"{stem}.json", formats.submission_json(sub))
+        source = next(f for f, results in by_folder.items() if results.get(sub.submission) is sub)
+        feedback = source / "feedback" / f"{stem}.txt"  # what to send the student, with it
+        if source != out and feedback.is_file():
+            formats.write_atomic(out / "feedback" / f"{stem}.txt", feedback.read_text("utf-8"))
     write_reports(out, graded, extra, missing=missing)
     return Merged(graded, missing)
 
