@@ -69,7 +69,10 @@ def problem_text(lesson: Lesson, exercise: ExerciseResult, indent: str = "") -> 
             text.append("".join(f"\n{indent}  {line}" for line in problem.output.splitlines()))
     known = {e.name: e for e in lesson.exercises}
     if exercise.name in known and exercise.status not in (Status.NOT_RUN, Status.TEST_ERROR):
-        section = problem.section or known[exercise.name].section
+        # Not started: the exercise's own section, where it begins, not one a test of a
+        # particular mistake names.
+        started = exercise.status is not Status.NOT_STARTED
+        section = (started and problem.section) or known[exercise.name].section
         text.append(f"\n{indent}read: {read_command(lesson, section)}", style="dim italic")
     return text
 

@@ -127,6 +127,21 @@ def test_what_the_code_printed_and_the_section_its_test_names(course, toy, learn
     assert halve["output"] == "half of 8" and halve["section"] == "Halving, again"
 
 
+def test_an_exercise_not_started_points_at_its_own_section(course, toy, learn):
+    """Not at the section a test of one particular mistake names: the learner has not
+    begun, and the exercise's section is where it begins."""
+    tests = toy.root / "grader" / "tests" / "toy" / "test_ops.py"
+    tests.write_text(
+        tests.read_text().replace(
+            '@pytest.mark.exercise("halve")',
+            '@pytest.mark.exercise("halve")\n@pytest.mark.section("Halving, again")',
+        )
+    )
+    run = learn("check", "toy", cwd=toy.root)
+    assert 'read: learn read toy "Halving"' in run.stdout, run.stdout
+    assert "Halving, again" not in run.stdout
+
+
 def test_the_first_screen_names_the_file_to_open_and_counts_tests(course, toy, learn):
     run = learn("check", "toy", cwd=toy.root)
     assert "Nothing started yet: open exercises/toy/ops.py" in run.stdout, run.stdout

@@ -77,6 +77,7 @@ def nonzero(strategy: st.SearchStrategy) -> st.SearchStrategy:
     return strategy.filter(lambda x: abs(x) >= 0.1)
 
 
+@pytest.mark.section("Local derivatives and the chain rule")
 @pytest.mark.parametrize("symbol", list(BINARY))
 @pytest.mark.parametrize("left, right", OPERANDS, ids=[f"{a}-{b}" for a, b in OPERANDS])
 @batched
@@ -157,6 +158,7 @@ def expect_operated(got: tuple, form: str, operands: list) -> None:
 UNARY = ["-{0}", "{0}.relu()", "{0}.tanh()", "{0}.exp()"]
 
 
+@pytest.mark.section("Local derivatives and the chain rule")
 @pytest.mark.parametrize("form", UNARY, ids=[form.format("v") for form in UNARY])
 @batched
 @given(xs=several(reals.filter(lambda x: abs(x) > 1e-9)))
@@ -179,6 +181,7 @@ POWERS = [
 ]
 
 
+@pytest.mark.section("Local derivatives and the chain rule")
 @pytest.mark.parametrize("k, bases", POWERS, ids=[repr(k) for k, _ in POWERS])
 @batched
 @given(data=st.data())
@@ -244,6 +247,7 @@ def test_dividing_by_zero_raises_zero_division_error(make):
     expect_raises(ZeroDivisionError, make)
 
 
+@pytest.mark.section("Local derivatives and the chain rule")
 def test_relu_at_and_below_zero():
     for x in (0.0, -2.5):
         v = engine.Value(x)
@@ -254,6 +258,7 @@ def test_relu_at_and_below_zero():
         expect_grad("v", v.grad, 0.0, f"v = Value({x!r}); v.relu().backward() (as in PyTorch)")
 
 
+@pytest.mark.section("Local derivatives and the chain rule")
 @pytest.mark.parametrize("x, limit", [(1000.0, 1.0), (-1000.0, -1.0), (400.0, 1.0)])
 def test_tanh_of_huge_inputs_does_not_overflow(x, limit):
     v = engine.Value(x)
