@@ -93,10 +93,12 @@ class ExerciseResult:
 
     @property
     def first_problem(self) -> TestResult | None:
-        """The problem to show: of the tests in the most urgent state, one that names its
-        section first (a test written for one mistake says most), else the first."""
+        """The problem to show: of the tests in the most urgent state, the first; of
+        failures, one that names its section first (a test written for one mistake says
+        most; an error that stops every test, a file that does not load, says it alike)."""
         worst = [t for t in self.tests if t.status is self.status]
-        return next((t for t in worst if t.section), worst[0] if worst else None)
+        named = [t for t in worst if t.section] if self.status is Status.FAILED else []
+        return (named or worst or [None])[0]
 
     @property
     def score(self) -> float:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from grader.results import LessonResult, Outcome, Status, TestResult
+from dataclasses import replace
+
+from grader.results import ExerciseResult, LessonResult, Outcome, Status, TestResult
 
 
 def lesson(*tests: TestResult) -> LessonResult:
@@ -79,3 +81,15 @@ def test_a_lesson_half_done_and_half_not_begun_is_in_progress():
     assert LessonResult("l", "x", [done, todo]).status is Status.IN_PROGRESS
     assert LessonResult("l", "x", [todo]).status is Status.NOT_STARTED
     assert LessonResult("l", "x", [done, todo, wrong]).status is Status.FAILED
+
+
+def test_an_error_every_test_shares_is_shown_from_the_first_test():
+    """A file that does not load errs in every test alike: the first shows it, not the
+    one that names a section for a particular mistake (summary.md counts it so)."""
+    plain = TestResult("t1", "e", status=Status.ERROR, message="SyntaxError")
+    named = TestResult("t2", "e", status=Status.ERROR, message="SyntaxError", section="s")
+    assert ExerciseResult("e", [plain, named]).first_problem is plain
+    failed = replace(named, status=Status.FAILED)
+    assert (
+        ExerciseResult("e", [replace(plain, status=Status.FAILED), failed]).first_problem is failed
+    )
