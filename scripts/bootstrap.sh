@@ -31,4 +31,8 @@ if needs_install; then
     exit 2
   fi
   touch "$stamp"
+  if [ -z "$extras" ]; then
+    echo "Set up. Commands below say \`learn ...\`: type ./learn, or run" >&2
+    echo "\`source .venv/bin/activate\` once per terminal to type learn alone." >&2
+  fi
 fi
