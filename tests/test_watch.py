@@ -275,3 +275,21 @@ def test_a_save_checks_the_saved_files_lesson_and_its_exercise_first(course, toy
     statuses = {"double": Status.PASSED, "halve": Status.FAILED}
     assert focus_after_save(lesson, None, statuses, "ops.py") == "halve"
     assert focus_after_save(lesson, None, {}, "other.py") == "double"
+
+
+def test_the_early_verdict_of_a_file_that_does_not_load_shows_why(course, toy):
+    """The first frame after a save that broke the file: the file's problem itself,
+    never "does not load: see above" with nothing above."""
+    from grader.loop.watch import Run, screen
+
+    lesson = course.lesson("toy")
+    broken = "SyntaxError in your code (ops.py, line 2): invalid syntax"
+    tests = [
+        TestResult(t, e, status=Status.ERROR, message=broken, unloadable="toy/ops.py")
+        for t, e in (("test_double_two", "double"), ("test_halve", "halve"))
+    ]
+    run = Run(ident=1, focus="double", expected=tests, done={tests[0].test: tests[0]})
+    shown = Console(file=io.StringIO(), width=300)
+    shown.print(screen(lesson, toy.root / "exercises", None, run=run))
+    text = shown.file.getvalue()
+    assert "see above" not in text and "ops.py does not load" in text and broken in text

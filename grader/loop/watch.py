@@ -204,8 +204,11 @@ def screen(
             parts.append(files)
         elif exercise is not None:
             parts.append(_focus_panel(lesson, exercise, target))
-    elif focus_now is not None:
-        parts.append(_focus_panel(lesson, focus_now, target))
+    elif focus_now is not None:  # its file may not load: say so here, not "see above"
+        early = LessonResult(lesson.id, str(target), list(focus_now.tests))
+        parts.append(
+            render.unloadable_files(lesson, early) or _focus_panel(lesson, focus_now, target)
+        )
     elif previous is not None and not previous.error:  # until the new verdict is in
         name = current_exercise(lesson, previous)
         exercise = next((e for e in previous.exercises() if e.name == name), None)
