@@ -362,6 +362,16 @@ def test_merged_shards_keep_their_students_file_and_feedback(toy, tmp_path):
     ]
 
 
+def test_hidden_tests_of_none_of_the_lessons_graded_are_a_mistake(toy, tmp_path):
+    """A mistyped --tests would grade without them, and the instructor would not know."""
+    course = course_mod.load(toy.root)
+    elsewhere = tmp_path / "notes"
+    elsewhere.mkdir()
+    with pytest.raises(CourseError, match="has no folder of the lessons graded"):
+        grading.grade(course, roster(toy, {"ann": None}), options(tmp_path / "o", tests=elsewhere))
+    assert not (tmp_path / "o").exists()
+
+
 def statuses(report) -> dict[str, list[str]]:
     return {
         g.submission: [f"{t.test}: {t.status.value}" for r in g.lessons for t in r.tests]

@@ -395,6 +395,9 @@ def grade(
         raise CourseError("no lesson to grade: the course has no tests")
     if options.tests is not None and not options.tests.is_dir():
         raise CourseError(f"--tests: no such folder: {options.tests}")
+    if options.tests is not None and not any((options.tests / x.id).is_dir() for x in lessons):
+        names = ", ".join(f"{x.id}/" for x in lessons)
+        raise CourseError(f"--tests {options.tests} has no folder of the lessons graded ({names})")
     check_out(options.out, submissions)
     found = find_submissions(submissions, course, lessons, options.single)
     expected = expected_times(options.balance_from)
