@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rich.columns import Columns
 from rich.console import Console, Group
 from rich.text import Text
 
@@ -113,18 +114,19 @@ class Run:
         return ExerciseResult(self.focus or "", [self.done[t.test] for t in mine])
 
 
-def _exercise_strip(lesson: Lesson, shown: dict[str, tuple[Status, bool]]) -> Text:
-    """Every exercise with its status icon; stale ones (from the last run) dimmed."""
-    strip = Text("  ")
+def _exercise_strip(lesson: Lesson, shown: dict[str, tuple[Status, bool]]) -> Columns:
+    """Every exercise with its status icon; stale ones (from the last run) dimmed. As
+    columns: a narrow terminal wraps between exercises, never between icon and name."""
+    items = []
     for exercise in lesson.exercises:
         if exercise.name not in shown:
-            strip.append(f"· {exercise.name}", style="dim")
+            items.append(Text(f"· {exercise.name}", style="dim"))
         else:
             status, fresh = shown[exercise.name]
             label, style = render.STYLE[status]
-            strip.append(f"{label.split()[0]} {exercise.name}", style=style if fresh else "dim")
-        strip.append("   ")
-    return strip
+            icon = label.split()[0]
+            items.append(Text(f"{icon} {exercise.name}", style=style if fresh else "dim"))
+    return Columns(items, padding=(0, 3))
 
 
 def _bar(done: int, total: int, width: int = 30) -> Text:
