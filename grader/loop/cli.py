@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 from rich.text import Text
 
 from grader import course as course_mod
@@ -61,9 +62,13 @@ def hint(lesson: str, exercise: str | None, again: bool) -> None:
     title = Text(f"{picked.name}", style="bold")
     title.append(f"  ({chosen.id}, {where})  hint {step.seen} of {step.total}", style="dim")
     console.print(title)
+    hints = Table.grid(padding=(0, 1))  # a long hint wraps under itself, not under "1."
+    hints.add_column(justify="right", min_width=4)
+    hints.add_column()
     for number, text in enumerate(step.shown, start=1):
         style = "" if number == step.seen and step.new else "dim"
-        console.print(Text(f"  {number}. ", style="bold " + style).append(text, style=style))
+        hints.add_row(Text(f"{number}.", style="bold " + style), Text(text, style=style))
+    console.print(hints)
     console.print(Text(read, style="dim"))
     if step.last:
         console.print(
