@@ -313,7 +313,10 @@ class Sandbox:
         if probe is None:
             raise CourseError("learn grade: the sandbox could not start a Python process")
         if probe.get("python_ok") is not True:
-            raise CourseError(f"learn grade: the sandbox cannot import pytest: {probe}")
+            why = str(probe.get("python_ok"))[:300]
+            small = "map" in why or "Memory" in why
+            memory = " (is --memory too small for Python?)" if small else ""
+            raise CourseError(f"learn grade: the sandbox cannot import pytest{memory}: {why}")
         host.exposed = [path for path, seen in probe.get("readable", {}).items() if seen]
         if host.exposed:
             host.warnings.append("the submission can read: " + ", ".join(host.exposed))
