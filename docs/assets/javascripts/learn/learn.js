@@ -393,9 +393,9 @@
       const status = site.urgency.find((s) => present.has(s)) ?? "not run";
       const score = tests.filter((t) => t.status === "passed").reduce((s, t) => s + t.points, 0);
       const max = tests.filter((t) => t.status !== "not run").reduce((s, t) => s + t.points, 0);
-      // as results.py's first_problem: a test that names its section says most
+      // as results.py's first_problem: of failures, a test that names its section says most
       const worst = tests.filter((t) => t.status === status);
-      const problem = worst.find((t) => t.section) ?? worst[0];
+      const problem = (status === "failed" ? worst.find((t) => t.section) : undefined) ?? worst[0];
       const exercise = lesson.exercises.find((e) => e.name === name);
       return { name, status, score, max, problem, exercise };
     });
