@@ -399,6 +399,11 @@ def grade(
         names = ", ".join(f"{x.id}/" for x in lessons)
         raise CourseError(f"--tests {options.tests} has no folder of the lessons graded ({names})")
     check_out(options.out, submissions)
+    if options.gpu == "require":  # refused before OUT gets a file
+        from grader.plugin import available_devices
+
+        if not available_devices():
+            raise CourseError("--gpu require: this machine has no CUDA or MPS device")
     found = find_submissions(submissions, course, lessons, options.single)
     expected = expected_times(options.balance_from)
     subs = select_shard(select_only(found, options.only), options.shard, expected)
