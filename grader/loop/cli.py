@@ -118,6 +118,16 @@ def watch(lesson: str | None, path: Path | None, timeout: float) -> None:
     sys.exit(code)
 
 
+def _agreed(question: str) -> bool:
+    """Yes or no from the learner; with nobody to ask (stdin closed), a usage error."""
+    click.echo(question, nl=False)
+    answer = sys.stdin.readline()
+    if not answer:
+        click.echo()
+        raise click.UsageError("no answer to the question (stdin is closed): pass --yes")
+    return answer.strip().lower() in ("y", "yes")
+
+
 @click.command()
 @click.argument("lesson")
 @click.argument("file", required=False)
@@ -145,9 +155,7 @@ def reset(lesson: str, file: str | None, yes: bool) -> None:
     for restore in changed:
         missing = "  (missing now)" if restore.current is None else ""
         console.print(f"  {escape(_relative(restore.path, course.root))}{missing}")
-    if not yes and not click.confirm(
-        "Replace them? Your version is backed up first", default=False
-    ):
+    if not yes and not _agreed("Replace them? Your version is backed up first [y/N]: "):
         console.print("Nothing changed.")  # the learner's choice, not a failure
         return
     backups = reset_mod.apply(course, restores)
