@@ -42,12 +42,12 @@ def test_reset_asks_first_and_no_changes_nothing(course, toy):
     assert result.exit_code == 0 and ops.read_text() != MINE and len(backups(course)) == 1
 
 
-
 def test_with_nobody_to_ask_reset_changes_nothing_and_says_pass_yes(course, toy):
     ops = toy.write_ops(MINE)
     result = CliRunner().invoke(cli, ["reset", "toy"], input="")
     assert result.exit_code == 2 and "pass --yes" in result.output
     assert ops.read_text() == MINE and not backups(course)
+
 
 def test_nothing_to_reset_when_the_files_are_the_stubs(course):
     result = CliRunner().invoke(cli, ["reset", "toy", "--yes"])
