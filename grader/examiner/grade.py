@@ -423,7 +423,9 @@ def check_out(out: Path, submissions: Path) -> None:
             f"--out {out} is inside SUBMISSIONS ({submissions}): the next run would grade it "
             "as a submission; choose a folder outside it"
         )
-    if not out.is_dir() or (out / RUN_RECORD).exists() or collect([out]):
+    if not out.is_dir() or (out / RUN_RECORD).exists():
+        return
+    if any(_load(path) is not None for path in out.glob("*.json")):  # a merge's OUT
         return
     found = [entry.name for entry in sorted(out.iterdir()) if not entry.name.startswith(".tmp-")]
     if found:
@@ -444,14 +446,14 @@ def _grade(course, submissions, found, subs, lessons, options, on_start, on_done
     keep_students(out, options.students)
     base_key = grading_key(course, lessons, options)
     results: dict[str, Graded] = {}
-    todo: list[tuple[Submission, str]] = []
+    todo: list[tuple[Submission, str, Graded | None]] = []  # with its earlier result
     for sub in subs:
         key = submission_key(sub, course.lessons, base_key)
         previous = _load(out / f"{sub.file_stem}.json")
         if previous is not None and previous.key == key and not options.force:
             results[sub.name] = previous
         else:
-            todo.append((sub, key))
+            todo.append((sub, key, previous))
     shaky = [name for name, previous in results.items() if load_sensitive(previous)]
     report = Report(graded=[], skipped=len(results), shaky=shaky)
     if on_start:
@@ -501,7 +503,7 @@ def _run_pool(sandbox: Sandbox, todo, lessons, jobs: int, out: Path, options: Gr
         slots.put(slot)
     cancelled = threading.Event()
 
-    def work(sub: Submission, key: str) -> Graded:
+    def work(sub: Submission, key: str, earlier: Graded | None) -> Graded:
         slot = slots.get()
         try:
             if cancelled.is_set():
@@ -514,7 +516,6 @@ def _run_pool(sandbox: Sandbox, todo, lessons, jobs: int, out: Path, options: Gr
                 graded = failed(sandbox, sub, lessons, exc)
             if cancelled.is_set():
                 raise Cancelled  # finished while stopping: it may have been cut short
-            earlier = _load(out / f"{sub.file_stem}.json")
             graded = keep_other_lessons(graded, earlier, sandbox.course)
             _write_submission(out, sub, graded, options, sandbox.course)
             return graded
@@ -522,7 +523,7 @@ def _run_pool(sandbox: Sandbox, todo, lessons, jobs: int, out: Path, options: Gr
             slots.put(slot)
 
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade")
-    futures = [pool.submit(work, sub, key) for sub, key in todo]
+    futures = [pool.submit(work, *job) for job in todo]
     try:
         for future in concurrent.futures.as_completed(futures):
             yield future.result()
